@@ -1,0 +1,16 @@
+package io.pigeon.sample;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * A Spring Boot application that shows Pigeon's events.
+ */
+@SpringBootApplication
+public class PigeonSampleApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(PigeonSampleApplication.class, args);
+	}
+
+}

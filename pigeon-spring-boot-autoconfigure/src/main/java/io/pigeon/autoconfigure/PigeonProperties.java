@@ -1,0 +1,526 @@
+package io.pigeon.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pigeon.install.InstallMode;
+import io.pigeon.sql.TriggerEvent;
+import io.pigeon.sql.TriggerLevel;
+import io.pigeon.sql.TriggerTiming;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for Pigeon: which tables to watch, how to install their triggers and
+ * how to listen for their notifications.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("pigeon")
+public class PigeonProperties {
+
+	/**
+	 * Whether to enable Pigeon.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Schemas whose tables Pigeon watches.
+	 */
+	private List<Schema> schemas = new ArrayList<>();
+
+	private final Install install = new Install();
+
+	private final Listener listener = new Listener();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public List<Schema> getSchemas() {
+		return this.schemas;
+	}
+
+	public void setSchemas(List<Schema> schemas) {
+		this.schemas = schemas;
+	}
+
+	public Install getInstall() {
+		return this.install;
+	}
+
+	public Listener getListener() {
+		return this.listener;
+	}
+
+	/**
+	 * How Pigeon installs its triggers.
+	 */
+	public static class Install {
+
+		/**
+		 * What the installer does at start-up: 'auto' installs, updates and removes triggers,
+		 * 'validate' changes nothing and fails start-up if the database differs from the
+		 * configuration, 'none' does nothing.
+		 */
+		private InstallMode mode = InstallMode.AUTO;
+
+		/**
+		 * Schema where Pigeon keeps its own tables. Defaults to the connection's current
+		 * schema.
+		 */
+		private @Nullable String schema;
+
+		/**
+		 * Name of the table recording what Pigeon installed.
+		 */
+		private String historyTable = "pigeon_schema_history";
+
+		/**
+		 * Maximum time to wait for another instance's installation to finish.
+		 */
+		private Duration lockTimeout = Duration.ofSeconds(60);
+
+		/**
+		 * Location to write the SQL scripts of every active trigger to, for example
+		 * 'file:pigeon/scripts'. Created if missing.
+		 */
+		private @Nullable String exportLocation;
+
+		/**
+		 * Login user for installing triggers, when it differs from the application's
+		 * datasource.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Login password for installing triggers, when it differs from the application's
+		 * datasource.
+		 */
+		private @Nullable String password;
+
+		public InstallMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(InstallMode mode) {
+			this.mode = mode;
+		}
+
+		public @Nullable String getSchema() {
+			return this.schema;
+		}
+
+		public void setSchema(@Nullable String schema) {
+			this.schema = schema;
+		}
+
+		public String getHistoryTable() {
+			return this.historyTable;
+		}
+
+		public void setHistoryTable(String historyTable) {
+			this.historyTable = historyTable;
+		}
+
+		public Duration getLockTimeout() {
+			return this.lockTimeout;
+		}
+
+		public void setLockTimeout(Duration lockTimeout) {
+			this.lockTimeout = lockTimeout;
+		}
+
+		public @Nullable String getExportLocation() {
+			return this.exportLocation;
+		}
+
+		public void setExportLocation(@Nullable String exportLocation) {
+			this.exportLocation = exportLocation;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+	}
+
+	/**
+	 * A schema whose tables Pigeon watches.
+	 */
+	public static class Schema {
+
+		/**
+		 * Name of the schema.
+		 */
+		private @Nullable String name;
+
+		/**
+		 * Tables and views to watch in this schema.
+		 */
+		private List<Table> tables = new ArrayList<>();
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public List<Table> getTables() {
+			return this.tables;
+		}
+
+		public void setTables(List<Table> tables) {
+			this.tables = tables;
+		}
+
+	}
+
+	/**
+	 * A table or view that Pigeon watches.
+	 */
+	public static class Table {
+
+		/**
+		 * Name of the table or view.
+		 */
+		private @Nullable String name;
+
+		/**
+		 * Triggers on this table. A table with none gets one trigger with every default.
+		 */
+		private List<Trigger> triggers = new ArrayList<>();
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public List<Trigger> getTriggers() {
+			return this.triggers;
+		}
+
+		public void setTriggers(List<Trigger> triggers) {
+			this.triggers = triggers;
+		}
+
+	}
+
+	/**
+	 * A trigger that notifies a channel of a table's changes.
+	 */
+	public static class Trigger {
+
+		/**
+		 * Name of the trigger. Defaults to 'pigeon_<table>_notify'.
+		 */
+		private @Nullable String name;
+
+		/**
+		 * Name of the trigger function, created in the table's schema. Defaults to '<trigger
+		 * name>_fn'.
+		 */
+		private @Nullable String function;
+
+		/**
+		 * Channel to notify. Defaults to the table's name.
+		 */
+		private @Nullable String channel;
+
+		/**
+		 * Columns to include in the payload. Defaults to every column.
+		 */
+		private List<String> columns = new ArrayList<>();
+
+		/**
+		 * Whether to also send the old values on UPDATE.
+		 */
+		private boolean includeOld = false;
+
+		/**
+		 * Whether the trigger fires once per row or once per statement.
+		 */
+		private TriggerLevel level = TriggerLevel.ROW;
+
+		/**
+		 * Statements the trigger fires on: any of 'insert', 'update', 'delete' and 'truncate'.
+		 */
+		private List<TriggerEvent> events = new ArrayList<>(
+				List.of(TriggerEvent.INSERT, TriggerEvent.UPDATE, TriggerEvent.DELETE));
+
+		/**
+		 * Columns whose update fires the trigger (UPDATE OF). Empty fires on every update.
+		 */
+		private List<String> updateOf = new ArrayList<>();
+
+		/**
+		 * When the trigger fires: 'before', 'after' or 'instead-of' (views only).
+		 */
+		private TriggerTiming timing = TriggerTiming.AFTER;
+
+		/**
+		 * Whether the trigger is installed. 'false' keeps the definition but removes the
+		 * trigger.
+		 */
+		private boolean active = true;
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public @Nullable String getFunction() {
+			return this.function;
+		}
+
+		public void setFunction(@Nullable String function) {
+			this.function = function;
+		}
+
+		public @Nullable String getChannel() {
+			return this.channel;
+		}
+
+		public void setChannel(@Nullable String channel) {
+			this.channel = channel;
+		}
+
+		public List<String> getColumns() {
+			return this.columns;
+		}
+
+		public void setColumns(List<String> columns) {
+			this.columns = columns;
+		}
+
+		public boolean isIncludeOld() {
+			return this.includeOld;
+		}
+
+		public void setIncludeOld(boolean includeOld) {
+			this.includeOld = includeOld;
+		}
+
+		public TriggerLevel getLevel() {
+			return this.level;
+		}
+
+		public void setLevel(TriggerLevel level) {
+			this.level = level;
+		}
+
+		public List<TriggerEvent> getEvents() {
+			return this.events;
+		}
+
+		public void setEvents(List<TriggerEvent> events) {
+			this.events = events;
+		}
+
+		public List<String> getUpdateOf() {
+			return this.updateOf;
+		}
+
+		public void setUpdateOf(List<String> updateOf) {
+			this.updateOf = updateOf;
+		}
+
+		public TriggerTiming getTiming() {
+			return this.timing;
+		}
+
+		public void setTiming(TriggerTiming timing) {
+			this.timing = timing;
+		}
+
+		public boolean isActive() {
+			return this.active;
+		}
+
+		public void setActive(boolean active) {
+			this.active = active;
+		}
+
+	}
+
+	/**
+	 * The dedicated connection that listens for notifications.
+	 */
+	public static class Listener {
+
+		/**
+		 * Whether to listen for notifications. The installer still runs when disabled.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * JDBC URL of the database to listen on, for example to bypass a PgBouncer in
+		 * transaction mode. Defaults to the application's datasource.
+		 */
+		private @Nullable String url;
+
+		/**
+		 * Login user for the listener connection. Defaults to the application's datasource.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Login password for the listener connection. Defaults to the application's
+		 * datasource.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Maximum number of notifications buffered for each channel; further notifications
+		 * for a channel whose buffer is full are dropped and announced.
+		 */
+		private int queueCapacity = 10000;
+
+		/**
+		 * How long overflow payloads are kept before they are deleted.
+		 */
+		private Duration overflowRetention = Duration.ofHours(1);
+
+		/**
+		 * How long the connection may stay quiet before it is actively checked.
+		 */
+		private Duration validationInterval = Duration.ofSeconds(5);
+
+		/**
+		 * Maximum time to wait for in-flight listener calls on shutdown.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+		private final Reconnect reconnect = new Reconnect();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable String url) {
+			this.url = url;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public Duration getOverflowRetention() {
+			return this.overflowRetention;
+		}
+
+		public void setOverflowRetention(Duration overflowRetention) {
+			this.overflowRetention = overflowRetention;
+		}
+
+		public Duration getValidationInterval() {
+			return this.validationInterval;
+		}
+
+		public void setValidationInterval(Duration validationInterval) {
+			this.validationInterval = validationInterval;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Reconnect getReconnect() {
+			return this.reconnect;
+		}
+
+	}
+
+	/**
+	 * Back-off between attempts to re-establish a lost listener connection.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Delay before the first reconnection attempt; doubled, with jitter, after each
+		 * failure.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(100);
+
+		/**
+		 * Maximum delay between reconnection attempts.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(30);
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+}

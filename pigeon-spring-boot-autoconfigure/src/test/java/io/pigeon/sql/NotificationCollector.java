@@ -73,6 +73,10 @@ final class NotificationCollector implements AutoCloseable {
 			if (isFence(notification, fence)) {
 				break;
 			}
+			if (FENCE_CHANNEL.equals(notification.getName())) {
+				// another collector's fence
+				continue;
+			}
 			received.add(new Notification(notification.getName(),
 					(ObjectNode) JSON.readTree(notification.getParameter()), notification.getParameter()));
 		}

@@ -84,7 +84,7 @@ final class TriggerTestSchema implements AutoCloseable {
 			for (String sql : statements) {
 				counts.add(statement.executeUpdate(sql));
 			}
-			long txid = queryLong("SELECT txid_current()");
+			long txid = queryLong("SELECT pg_catalog.txid_current()");
 			this.connection.commit();
 			return new Write(txid, counts, fromMicros, serverMicros());
 		}
@@ -124,7 +124,7 @@ final class TriggerTestSchema implements AutoCloseable {
 	 * {@code ts}.
 	 */
 	long serverMicros() throws SQLException {
-		return queryLong("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint");
+		return queryLong("SELECT (extract(epoch FROM pg_catalog.clock_timestamp()) * 1000000)::bigint");
 	}
 
 	@Override

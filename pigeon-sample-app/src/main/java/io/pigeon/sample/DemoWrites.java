@@ -32,10 +32,10 @@ public class DemoWrites {
 
 	@EventListener(ApplicationReadyEvent.class)
 	public void write() {
+		logger.info("Demo: inserting an item, changing its price and deleting it; Pigeon's events follow");
 		Item item = this.items.insert("Bird seed", new BigDecimal("4.25"), "demo");
 		this.items.update(item.itemNo(), item.description(), new BigDecimal("5.75"));
 		this.items.delete(item.itemNo());
-		logger.info("Demo: inserted, updated and deleted item {}; Pigeon's events for them follow", item.itemNo());
 	}
 
 }

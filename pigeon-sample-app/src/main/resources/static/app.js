@@ -48,8 +48,8 @@ async function loadItems() {
 
 function itemRow(item) {
 	const row = document.createElement('tr');
-	for (const value of [item.item_no, item.item_description, item.price, item.updated_at,
-		JSON.stringify(item.attributes)]) {
+	for (const value of [item.item_no, item.item_description, Number(item.price).toFixed(2),
+		new Date(item.updated_at).toLocaleString(), JSON.stringify(item.attributes)]) {
 		const cell = document.createElement('td');
 		cell.textContent = value;
 		row.append(cell);
@@ -57,7 +57,7 @@ function itemRow(item) {
 	row.addEventListener('click', () => {
 		form.itemNo.value = item.item_no;
 		form.description.value = item.item_description;
-		form.price.value = item.price;
+		form.price.value = Number(item.price).toFixed(2);
 	});
 	return row;
 }

@@ -1,6 +1,7 @@
 package io.pigeon.sample;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -29,7 +29,10 @@ final class ChangeStream implements AutoCloseable {
 
 	private ChangeStream(HttpResponse<Stream<String>> response) {
 		this.response = response;
-		CompletableFuture.runAsync(this::collect);
+		// A thread of its own: the reading blocks until the stream is closed.
+		Thread reader = new Thread(this::collect, "change-stream-reader");
+		reader.setDaemon(true);
+		reader.start();
 	}
 
 	/**
@@ -53,6 +56,15 @@ final class ChangeStream implements AutoCloseable {
 	}
 
 	private void collect() {
+		try {
+			collectEvents();
+		}
+		catch (UncheckedIOException ex) {
+			// Closed by close(), or by the application stopping.
+		}
+	}
+
+	private void collectEvents() {
 		String event = "message";
 		for (String line : (Iterable<String>) this.response.body()::iterator) {
 			if (line.startsWith("event:")) {

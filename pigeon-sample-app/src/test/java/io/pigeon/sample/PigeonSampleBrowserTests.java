@@ -9,9 +9,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -28,7 +28,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Opens the sample's page in a real headless browser, writes through its form and watches the
@@ -39,7 +38,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Import(SampleTestSchema.class)
+// Evaluated before the application starts: without a browser, nothing here can run.
+@EnabledIf(value = "browserInstalled", disabledReason = PigeonSampleBrowserTests.NO_BROWSER)
 class PigeonSampleBrowserTests {
+
+	static final String NO_BROWSER = "Skipped: PigeonSampleBrowserTests need a Chromium and its ChromeDriver."
+			+ " Install them with 'sudo apt-get install chromium chromium-driver' (Debian, Ubuntu), or name yours with"
+			+ " -Dpigeon.test.chromium=<browser> -Dpigeon.test.chromedriver=<driver>.";
 
 	private static final Path CHROMIUM = Path.of(System.getProperty("pigeon.test.chromium", "/usr/bin/chromium"));
 
@@ -61,13 +66,13 @@ class PigeonSampleBrowserTests {
 
 	private WebDriverWait wait;
 
-	@BeforeAll
-	static void requireBrowser() {
-		// Checked before the application starts: without a browser, nothing here can run.
-		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-				() -> "PigeonSampleBrowserTests skipped: no " + CHROMIUM + " or " + CHROMEDRIVER
-						+ ". Install them with 'sudo apt-get install chromium chromium-driver' (Debian, Ubuntu), "
-						+ "or name yours with -Dpigeon.test.chromium=<browser> -Dpigeon.test.chromedriver=<driver>.");
+	static boolean browserInstalled() {
+		boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+		if (!installed) {
+			// Surefire shows only the number of skipped tests; the reason belongs on the console too.
+			System.err.println(NO_BROWSER + " (Looked for " + CHROMIUM + " and " + CHROMEDRIVER + ".)");
+		}
+		return installed;
 	}
 
 	@BeforeEach

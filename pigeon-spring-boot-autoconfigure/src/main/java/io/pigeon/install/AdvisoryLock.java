@@ -72,7 +72,7 @@ final class AdvisoryLock implements AutoCloseable {
 		return new AdvisoryLock(connection, key);
 	}
 
-	private static long key(InstallHistory history) {
+	static long key(InstallHistory history) {
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256")
 				.digest(("pigeon:" + history.schema() + "." + history.table()).getBytes(StandardCharsets.UTF_8));

@@ -19,6 +19,7 @@ import io.pigeon.install.TriggerConfiguration.Trigger;
 import io.pigeon.sql.TriggerDefinition;
 import io.pigeon.sql.TriggerEvent;
 import io.pigeon.sql.TriggerLevel;
+import io.pigeon.sql.TriggerSqlGenerator;
 import io.pigeon.sql.TriggerTiming;
 import org.jspecify.annotations.Nullable;
 
@@ -156,18 +157,20 @@ public final class CatalogValidator {
 	private void validateTrigger(Trigger trigger, Table table, @Nullable Relation relation,
 			List<InstallProblem> problems) {
 		TriggerDefinition definition = trigger.definition();
+		int before = problems.size();
 		boolean declared = !trigger.path().equals(table.path());
-		if (trigger.defaultName()) {
-			checkDefaultName(definition.name(), trigger, declared, "name", "trigger", problems);
-		}
-		else {
-			checkName(definition.name(), trigger.path("name"), "trigger", problems);
-		}
-		if (trigger.defaultFunction()) {
-			checkDefaultName(definition.function(), trigger, declared, "function", "function", problems);
-		}
-		else {
+		// The default function name follows the trigger's name, so one problem covers both.
+		String functionNote = !trigger.defaultFunction() ? ""
+				: " The function's default name, '<trigger name>_fn', must fit too, unless '"
+						+ (declared ? trigger.path("function") : "function") + "' is set.";
+		boolean nameFits = trigger.defaultName()
+				? checkDefaultName(definition.name(), trigger, declared, "name", "trigger", functionNote, problems)
+				: checkName(definition.name(), trigger.path("name"), "trigger", functionNote, problems);
+		if (!trigger.defaultFunction()) {
 			checkName(definition.function(), trigger.path("function"), "function", problems);
+		}
+		else if (nameFits) {
+			checkDefaultName(definition.function(), trigger, declared, "function", "function", "", problems);
 		}
 		// A defaulted channel is the table's name, whose length is reported at the table.
 		if (!definition.channel().equals(definition.table())) {
@@ -175,8 +178,50 @@ public final class CatalogValidator {
 		}
 		validateEvents(trigger, relation, problems);
 		validateTiming(trigger, relation, problems);
+		validatePayload(trigger, problems);
 		validateColumns(trigger, "columns", definition.columns(), relation, problems);
 		validateColumns(trigger, "update-of", definition.updateOf(), relation, problems);
+		if (problems.size() == before) {
+			checkGenerator(trigger, problems);
+		}
+	}
+
+	private void validatePayload(Trigger trigger, List<InstallProblem> problems) {
+		TriggerDefinition definition = trigger.definition();
+		String levelPath = trigger.path("level");
+		if (definition.level() == TriggerLevel.STATEMENT) {
+			if (!definition.columns().isEmpty()) {
+				problems.add(new InstallProblem(trigger.path("columns"),
+						"statement-level payloads carry no row data, so no columns can be chosen",
+						"Remove columns, or set '" + levelPath + "' to row."));
+			}
+			if (definition.includeOld()) {
+				problems.add(new InstallProblem(trigger.path("include-old"),
+						"statement-level payloads carry no row data, so no old values",
+						"Remove include-old, or set '" + levelPath + "' to row."));
+			}
+		}
+		else if (definition.includeOld() && !definition.events().contains(TriggerEvent.UPDATE)) {
+			problems.add(new InstallProblem(trigger.path("include-old"),
+					"include-old sends the old values of an UPDATE, and update is not among the events",
+					"Add update to '" + trigger.path("events") + "', or remove include-old."));
+		}
+	}
+
+	/**
+	 * Report anything else the SQL generator refuses at the trigger's path, so that no
+	 * configuration can fail later, half-way through an installation.
+	 */
+	private void checkGenerator(Trigger trigger, List<InstallProblem> problems) {
+		TriggerSqlGenerator generator = new TriggerSqlGenerator(trigger.definition().schema());
+		try {
+			generator.createFunction(trigger.definition());
+			generator.createTrigger(trigger.definition());
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add(new InstallProblem(trigger.path(), String.valueOf(ex.getMessage()),
+					"Correct the trigger's configuration."));
+		}
 	}
 
 	private void validateEvents(Trigger trigger, @Nullable Relation relation, List<InstallProblem> problems) {
@@ -225,6 +270,13 @@ public final class CatalogValidator {
 								+ relation.kind(),
 						"Set '" + timingPath + "' to after (or before)."));
 			}
+		}
+		else if (relation != null && relation.kind() == RelationKind.VIEW
+				&& TriggerSqlGenerator.countsRows(definition)) {
+			problems.add(new InstallProblem(timingPath,
+					"an after statement-level trigger on one event counts the rows it touched with a transition "
+							+ "table, which PostgreSQL refuses on views, and " + relation.describe() + " is a view",
+					"Set '" + timingPath + "' to before, or add another event."));
 		}
 		else if (relation != null && relation.kind() == RelationKind.VIEW && definition.level() == TriggerLevel.ROW) {
 			problems.add(new InstallProblem(timingPath,
@@ -278,8 +330,8 @@ public final class CatalogValidator {
 		}
 	}
 
-	private static void checkDefaultName(String name, Trigger trigger, boolean declared, String key, String kind,
-			List<InstallProblem> problems) {
+	private static boolean checkDefaultName(String name, Trigger trigger, boolean declared, String key, String kind,
+			String note, List<InstallProblem> problems) {
 		int bytes = bytes(name);
 		if (bytes > MAX_NAME_BYTES) {
 			String target = declared ? trigger.path(key)
@@ -287,13 +339,25 @@ public final class CatalogValidator {
 			problems.add(new InstallProblem(trigger.path(),
 					"the default " + kind + " name \"" + name + "\" is " + bytes + " bytes, over PostgreSQL's "
 							+ MAX_NAME_BYTES + "-byte limit",
-					"Set '" + target + "' to an explicit name of at most " + MAX_NAME_BYTES + " bytes."));
+					"Set '" + target + "' to an explicit name of at most " + MAX_NAME_BYTES + " bytes." + note));
+			return false;
 		}
+		return true;
 	}
 
 	private static boolean checkName(String name, String path, String kind, List<InstallProblem> problems) {
+		return checkName(name, path, kind, "", problems);
+	}
+
+	private static boolean checkName(String name, String path, String kind, String note,
+			List<InstallProblem> problems) {
 		if (name.isEmpty()) {
 			problems.add(new InstallProblem(path, "the " + kind + " name is empty", "Set a name."));
+			return false;
+		}
+		if (name.indexOf('\0') >= 0) {
+			problems.add(new InstallProblem(path, "the " + kind + " name contains a NUL character",
+					"Remove it: PostgreSQL names cannot hold one."));
 			return false;
 		}
 		int bytes = bytes(name);
@@ -301,7 +365,7 @@ public final class CatalogValidator {
 			problems.add(new InstallProblem(path,
 					"the " + kind + " name \"" + name + "\" is " + bytes + " bytes, over PostgreSQL's "
 							+ MAX_NAME_BYTES + "-byte limit",
-					"Use a name of at most " + MAX_NAME_BYTES + " bytes (UTF-8)."));
+					"Use a name of at most " + MAX_NAME_BYTES + " bytes (UTF-8)." + note));
 			return false;
 		}
 		return true;

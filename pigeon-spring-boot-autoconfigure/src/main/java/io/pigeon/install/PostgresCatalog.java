@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.pigeon.sql.SqlIdentifiers;
+import io.pigeon.sql.TriggerSqlGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -128,9 +130,17 @@ final class PostgresCatalog {
 		}
 	}
 
-	boolean isFunctionOwner(long functionOid) throws SQLException {
-		return exists("SELECT 1 FROM pg_catalog.pg_proc WHERE oid = ? AND pg_catalog.pg_has_role(proowner, 'USAGE')",
-				functionOid);
+	/**
+	 * Return whether Pigeon's own objects that trigger functions use exist in a schema.
+	 * @param schema the Pigeon schema
+	 * @return whether the overflow table and the function storing into it exist
+	 * @throws SQLException on a database error
+	 */
+	boolean supportObjectsExist(String schema) throws SQLException {
+		String store = SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION)
+				+ "(text)";
+		return relation(schema, TriggerSqlGenerator.OVERFLOW_TABLE) != null
+				&& exists("SELECT 1 WHERE pg_catalog.to_regprocedure(?) IS NOT NULL", store);
 	}
 
 	/**

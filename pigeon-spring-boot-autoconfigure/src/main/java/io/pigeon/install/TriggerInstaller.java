@@ -198,7 +198,9 @@ public class TriggerInstaller {
 		if (!problems.isEmpty()) {
 			throw new PigeonInstallException("Pigeon could not install its triggers", problems);
 		}
-		return new Plan(state, installs, unchanged, removals);
+		boolean supportNeeded = !scripts.supportChecksum().equals(state.supportChecksum())
+				|| !catalog.supportObjectsExist(scripts.history().schema());
+		return new Plan(supportNeeded, installs, unchanged, removals);
 	}
 
 	private static boolean matches(Entry entry, @Nullable LiveTrigger live) {
@@ -251,8 +253,7 @@ public class TriggerInstaller {
 	}
 
 	private void execute(Connection connection, InstallScripts scripts, Plan plan) throws SQLException {
-		String supportChecksum = scripts.supportChecksum();
-		if (!supportChecksum.equals(plan.state().supportChecksum())) {
+		if (plan.supportNeeded()) {
 			String objects = "Pigeon's own objects in schema \"" + scripts.history().schema() + "\"";
 			inTransaction(connection, objects, InstallSettings.SCHEMA_PROPERTY, (statement) -> {
 				for (String sql : scripts.supportObjects()) {
@@ -292,15 +293,18 @@ public class TriggerInstaller {
 		TriggerDefinition definition = install.trigger().definition();
 		TriggerSqlGenerator generator = scripts.generator();
 		List<String> sql = scripts.install(definition);
-		statement.execute(sql.get(0));
-		if (new PostgresCatalog(connection).trigger(definition.schema(), definition.table(),
-				definition.name()) != null) {
-			statement.execute(generator.dropTrigger(definition.schema(), definition.table(), definition.name()));
-		}
-		statement.execute(sql.get(1));
 		Entry entry = install.entry();
-		if (entry != null && !entry.function().equals(definition.function())) {
-			dropFunctionIfUnused(connection, statement, generator, entry);
+		if (entry == null) {
+			// Plain CREATE fails rather than replace an object that appeared since the plan.
+			statement.execute(sql.get(0));
+			statement.execute(sql.get(1));
+		}
+		else {
+			statement.execute(generator.createOrReplaceFunction(definition));
+			statement.execute(generator.createOrReplaceTrigger(definition));
+			if (!entry.function().equals(definition.function())) {
+				dropFunctionIfUnused(connection, statement, generator, entry);
+			}
 		}
 		record(statement, sql.get(2), install.trigger().describe());
 	}
@@ -353,10 +357,14 @@ public class TriggerInstaller {
 		String fix = "Run the application once with pigeon.install.mode=auto, or have the scripts exported to "
 				+ "pigeon.install.export-location applied.";
 		List<Trigger> active = activeTriggers();
-		if (!active.isEmpty() && !scripts.supportChecksum().equals(state.supportChecksum())) {
-			problems.add(new InstallProblem(InstallSettings.SCHEMA_PROPERTY, "Pigeon's own objects in schema \""
-					+ history.schema() + "\" are " + ((state.supportChecksum() != null) ? "outdated" : "not installed"),
-					fix));
+		if (!active.isEmpty()) {
+			String objects = "Pigeon's own objects in schema \"" + history.schema() + "\"";
+			if (!catalog.supportObjectsExist(history.schema())) {
+				problems.add(new InstallProblem(InstallSettings.SCHEMA_PROPERTY, objects + " are missing", fix));
+			}
+			else if (!scripts.supportChecksum().equals(state.supportChecksum())) {
+				problems.add(new InstallProblem(InstallSettings.SCHEMA_PROPERTY, objects + " are outdated", fix));
+			}
 		}
 		Set<Key> keys = new HashSet<>();
 		for (Trigger trigger : active) {
@@ -500,7 +508,7 @@ public class TriggerInstaller {
 
 	}
 
-	private record Plan(InstallHistory.State state, List<Install> installs, int unchanged, List<Entry> removals) {
+	private record Plan(boolean supportNeeded, List<Install> installs, int unchanged, List<Entry> removals) {
 
 	}
 

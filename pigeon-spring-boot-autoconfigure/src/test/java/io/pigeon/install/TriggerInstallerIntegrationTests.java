@@ -1,0 +1,260 @@
+package io.pigeon.install;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Integration tests for {@link TriggerInstaller} in mode {@code auto}, driven through the
+ * auto-configuration.
+ */
+class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
+
+	@Test
+	void installsDefaultTriggerThatNotifiesTheTablesChannel() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int, name text)");
+		InstallSummary summary = install(table("items"));
+		assertThat(summary.installed()).isEqualTo(1);
+		assertThat(summary.toString()).matches("Pigeon: 1 trigger installed, 0 unchanged, 0 removed \\(\\d+ ms\\)");
+		assertThat(triggers("items")).singleElement()
+			.asString()
+			.startsWith("pigeon_items_notify|")
+			.endsWith("|O|" + this.schema + ".pigeon_items_notify_fn");
+		try (Connection listener = database.connect()) {
+			listener.createStatement().execute("LISTEN items");
+			sql("INSERT INTO " + this.schema + ".items VALUES (1, 'one')");
+			PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(5000);
+			assertThat(notifications).singleElement()
+				.satisfies((notification) -> assertThat(notification.getParameter())
+					.contains("\"action\":\"INSERT\"", "\"table\":\"items\"", "\"data\":{\"id\":1,\"name\":\"one\"}"));
+		}
+		assertThat(history()).containsExactly("SUPPORT|null|null|null|null|" + database.getUsername(),
+				"INSTALL|items|pigeon_items_notify|pigeon_items_notify_fn|items|" + database.getUsername());
+	}
+
+	@Test
+	void restartWithTheSameConfigurationExecutesNoDdl() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int, name text)",
+				"CREATE TABLE " + this.schema + ".orders (id int)");
+		String[] properties = concat(table("items", "events=insert,update"), "pigeon.schemas[0].tables[1].name=orders");
+		assertThat(install(properties).installed()).isEqualTo(2);
+		List<String> catalog = catalogSnapshot();
+		List<String> history = history();
+		InstallSummary summary = install(properties);
+		assertThat(summary.installed()).isZero();
+		assertThat(summary.unchanged()).isEqualTo(2);
+		assertThat(summary.removed()).isZero();
+		assertThat(catalogSnapshot()).isEqualTo(catalog);
+		assertThat(history()).isEqualTo(history);
+	}
+
+	@Test
+	void changedDefinitionReplacesFunctionAndTriggerInOneTransactionAndLeavesOthersAlone() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int, name text)",
+				"CREATE TABLE " + this.schema + ".orders (id int)");
+		String[] orders = { "pigeon.schemas[0].tables[1].name=orders" };
+		install(concat(table("items"), orders));
+		List<String> ordersTriggers = triggers("orders");
+		List<String> itemsTriggers = triggers("items");
+		InstallSummary summary = install(concat(table("items", "columns=id", "events=insert"), orders));
+		assertThat(summary.installed()).isEqualTo(1);
+		assertThat(summary.unchanged()).isEqualTo(1);
+		assertThat(triggers("orders")).isEqualTo(ordersTriggers);
+		assertThat(triggers("items")).isNotEqualTo(itemsTriggers);
+		// The function and the trigger were last written by the same transaction.
+		assertThat(rows("SELECT count(DISTINCT xmin::text) FROM (SELECT xmin FROM pg_trigger WHERE tgname ="
+				+ " 'pigeon_items_notify' AND tgrelid = '" + this.schema + ".items'::regclass UNION ALL SELECT xmin"
+				+ " FROM pg_proc WHERE oid = '" + this.schema + ".pigeon_items_notify_fn'::regproc) x"))
+			.containsExactly("1");
+		assertThat(rows("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'pigeon_items_notify'"))
+			.singleElement()
+			.asString()
+			.contains("AFTER INSERT ON");
+	}
+
+	@Test
+	void triggerChangedOutsidePigeonIsInstalledAgain() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int)", "CREATE TABLE " + this.schema + ".orders (id int)");
+		String[] properties = concat(table("items"), "pigeon.schemas[0].tables[1].name=orders");
+		install(properties);
+		sql("ALTER TABLE " + this.schema + ".items DISABLE TRIGGER pigeon_items_notify",
+				"DROP TRIGGER pigeon_orders_notify ON " + this.schema + ".orders");
+		InstallSummary summary = install(properties);
+		assertThat(summary.installed()).isEqualTo(2);
+		assertThat(triggers("items")).singleElement().asString().contains("|O|");
+		assertThat(triggers("orders")).hasSize(1);
+		assertThat(install(properties).unchanged()).isEqualTo(2);
+	}
+
+	@Test
+	void renamedFunctionReplacesTheTriggersFunctionAndDropsTheOldOne() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int)");
+		install(table("items"));
+		install(table("items", "function=items_changed"));
+		assertThat(triggers("items")).singleElement().asString().endsWith("|" + this.schema + ".items_changed");
+		assertThat(rows("SELECT proname FROM pg_proc WHERE pronamespace = '" + this.schema
+				+ "'::regnamespace AND pronargs = 0")).containsExactly("items_changed");
+	}
+
+	@Test
+	void triggerRemovedFromTheConfigurationIsDroppedWithItsFunction() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int)", "CREATE TABLE " + this.schema + ".orders (id int)");
+		install(concat(table("items"), "pigeon.schemas[0].tables[1].name=orders"));
+		List<String> itemsTriggers = triggers("items");
+		InstallSummary summary = install(table("items"));
+		assertThat(summary.removed()).isEqualTo(1);
+		assertThat(summary.unchanged()).isEqualTo(1);
+		assertThat(triggers("orders")).isEmpty();
+		assertThat(triggers("items")).isEqualTo(itemsTriggers);
+		assertThat(rows("SELECT proname FROM pg_proc WHERE pronamespace = '" + this.schema
+				+ "'::regnamespace AND pronargs = 0")).containsExactly("pigeon_items_notify_fn");
+		assertThat(history()).last().asString().startsWith("REMOVE|orders|pigeon_orders_notify|");
+	}
+
+	@Test
+	void inactiveTriggerIsDroppedWithItsFunctionAndInstalledAgainWhenActive() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int)");
+		install(table("items", "name=watch"));
+		assertThat(install(table("items", "name=watch", "active=false")).removed()).isEqualTo(1);
+		assertThat(triggers("items")).isEmpty();
+		assertThat(rows("SELECT 1 FROM pg_proc WHERE proname = 'watch_fn'")).isEmpty();
+		assertThat(install(table("items", "name=watch", "active=false")).removed()).isZero();
+		assertThat(install(table("items", "name=watch")).installed()).isEqualTo(1);
+		assertThat(triggers("items")).singleElement().asString().startsWith("watch|");
+	}
+
+	@Test
+	void foreignTriggerOfTheSameNameIsNeverTouchedAndFailsStartUp() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int)",
+				"CREATE FUNCTION " + this.schema + ".mine() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$",
+				"CREATE TRIGGER pigeon_items_notify AFTER INSERT ON " + this.schema
+						+ ".items FOR EACH ROW EXECUTE FUNCTION " + this.schema + ".mine()");
+		List<String> catalog = catalogSnapshot();
+		PigeonInstallException failure = startFails(table("items"));
+		assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.path()).isEqualTo("pigeon.schemas[0].tables[0]");
+			assertThat(problem.description()).contains("trigger \"pigeon_items_notify\" on \"" + this.schema
+					+ "\".\"items\" already exists and was not created by Pigeon");
+		});
+		assertThat(catalogSnapshot()).isEqualTo(catalog);
+	}
+
+	@Test
+	void foreignFunctionOfTheSameNameIsNeverReplacedAndFailsStartUp() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int)",
+				"CREATE FUNCTION " + this.schema + ".mine() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$");
+		List<String> catalog = catalogSnapshot();
+		PigeonInstallException failure = startFails(table("items", "function=mine"));
+		assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.path()).isEqualTo("pigeon.schemas[0].tables[0].triggers[0].function");
+			assertThat(problem.description()).contains("already exists and was not created by Pigeon");
+		});
+		assertThat(catalogSnapshot()).isEqualTo(catalog);
+	}
+
+	@Test
+	void otherTriggersOnTheSameTableAreUntouched() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int, name text)",
+				"CREATE FUNCTION " + this.schema + ".mine() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$",
+				"CREATE TRIGGER audit AFTER INSERT ON " + this.schema + ".items FOR EACH ROW EXECUTE FUNCTION "
+						+ this.schema + ".mine()");
+		List<String> audit = triggers("items");
+		String mine = "SELECT oid, xmin FROM pg_proc WHERE oid = '" + this.schema + ".mine'::regproc";
+		List<String> function = rows(mine);
+		install(table("items"));
+		assertThat(triggers("items")).hasSize(2).containsAll(audit);
+		install(table("items", "events=delete"));
+		install(table("items", "active=false"));
+		assertThat(triggers("items")).isEqualTo(audit);
+		assertThat(rows(mine)).isEqualTo(function);
+	}
+
+	@Test
+	void instancesStartingTogetherInstallOnceAndAllSucceed() throws Exception {
+		sql("CREATE TABLE " + this.schema + ".items (id int)");
+		long key = AdvisoryLock.key(new InstallHistory(this.schema, "pigeon_schema_history"));
+		try (Connection holder = database.connect()) {
+			// Hold the installers' lock until both instances wait for it, so they really overlap.
+			holder.createStatement().execute("SELECT pg_advisory_lock(" + key + ")");
+			List<CompletableFuture<InstallSummary>> instances = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				instances.add(CompletableFuture.supplyAsync(() -> install(table("items"))));
+			}
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> rows("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").size() == 2);
+			holder.createStatement().execute("SELECT pg_advisory_unlock(" + key + ")");
+			List<InstallSummary> summaries = instances.stream().map(CompletableFuture::join).toList();
+			assertThat(summaries).extracting(InstallSummary::installed).containsExactlyInAnyOrder(1, 0);
+			assertThat(summaries).extracting(InstallSummary::unchanged).containsExactlyInAnyOrder(0, 1);
+		}
+		assertThat(history()).filteredOn((row) -> row.startsWith("INSTALL|")).hasSize(1);
+		assertThat(triggers("items")).hasSize(1);
+	}
+
+	@Test
+	void instanceWaitingLongerThanTheLockTimeoutFailsSayingSo() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int)");
+		long key = AdvisoryLock.key(new InstallHistory(this.schema, "pigeon_schema_history"));
+		try (Connection holder = database.connect()) {
+			holder.createStatement().execute("SELECT pg_advisory_lock(" + key + ")");
+			List<String> catalog = catalogSnapshot();
+			PigeonInstallException failure = startFails(concat(table("items"), "pigeon.install.lock-timeout=200ms"));
+			assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
+				assertThat(problem.path()).isEqualTo("pigeon.install.lock-timeout");
+				assertThat(problem.description()).contains("another instance has been installing");
+			});
+			assertThat(catalogSnapshot()).isEqualTo(catalog);
+		}
+	}
+
+	@Test
+	void busyTableFailsStartUpNamingItAfterAFewShortAttempts() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int)");
+		try (Connection writer = database.connect()) {
+			writer.setAutoCommit(false);
+			// An open transaction that wrote to the table holds a lock CREATE TRIGGER must wait for.
+			writer.createStatement().execute("INSERT INTO " + this.schema + ".items VALUES (1)");
+			long start = System.nanoTime();
+			PigeonInstallException failure = startFails(table("items"));
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
+				assertThat(problem.path()).isEqualTo("pigeon.schemas[0].tables[0]");
+				assertThat(problem.description()).startsWith("table \"" + this.schema + "\".\"items\" is busy");
+			});
+			assertThat(took).isLessThan(Duration.ofSeconds(10));
+			writer.rollback();
+		}
+		assertThat(triggers("items")).isEmpty();
+	}
+
+	@Test
+	void separateDdlCredentialsInstallAsThatUser() throws SQLException {
+		String role = this.schema + "_ddl";
+		sql("CREATE ROLE " + role + " LOGIN PASSWORD 'ddl'", "CREATE TABLE " + this.schema + ".items (id int)",
+				"ALTER TABLE " + this.schema + ".items OWNER TO " + role, "GRANT CREATE, USAGE ON SCHEMA " + this.schema
+						+ " TO " + role);
+		try {
+			install(concat(table("items"), "pigeon.install.username=" + role, "pigeon.install.password=ddl"));
+			assertThat(history()).allSatisfy((row) -> assertThat(row).endsWith("|" + role));
+			assertThat(rows("SELECT proowner::regrole FROM pg_proc WHERE proname = 'pigeon_items_notify_fn'"))
+				.containsExactly(role);
+		}
+		finally {
+			sql("DROP SCHEMA " + this.schema + " CASCADE", "DROP ROLE " + role);
+		}
+	}
+
+}

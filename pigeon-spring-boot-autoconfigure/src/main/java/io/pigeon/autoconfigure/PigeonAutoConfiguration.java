@@ -49,7 +49,8 @@ public final class PigeonAutoConfiguration {
 			PigeonProperties.Install install = properties.getInstall();
 			return new TriggerInstaller(installDataSource(dataSource, install),
 					TriggerConfigurationResolver.resolve(properties),
-					new InstallSettings(install.getSchema(), install.getHistoryTable(), install.getLockTimeout()));
+					new InstallSettings(StringUtils.hasLength(install.getSchema()) ? install.getSchema() : null,
+							install.getHistoryTable(), install.getLockTimeout()));
 		}
 
 		@Bean

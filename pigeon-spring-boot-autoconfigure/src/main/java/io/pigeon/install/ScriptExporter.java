@@ -68,7 +68,8 @@ final class ScriptExporter {
 		script.append("-- Written by Pigeon's installer; run the scripts of this directory in name order.\n");
 		script.append("BEGIN;\n\n");
 		for (String statement : statements) {
-			script.append(statement.strip()).append("\n\n");
+			String sql = statement.strip();
+			script.append(sql).append(sql.endsWith(";") ? "" : ";").append("\n\n");
 		}
 		script.append("COMMIT;\n");
 		Path path = this.directory.resolve(PREFIX + name + ".sql");

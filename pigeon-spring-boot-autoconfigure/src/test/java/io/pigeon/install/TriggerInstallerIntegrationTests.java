@@ -46,6 +46,40 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 	}
 
 	@Test
+	void pigeonsOwnTablesGoToTheConnectionsCurrentSchemaByDefault() throws SQLException {
+		String tables = createSchema("pigeon_tables");
+		sql("CREATE TABLE " + tables + ".items (id int)");
+		contextRunner()
+			.withPropertyValues("spring.datasource.url=" + database.getJdbcUrl() + "?currentSchema=" + this.schema,
+					"pigeon.install.schema=", "pigeon.install.history-table=installed_triggers",
+					"pigeon.schemas[0].name=" + tables, "pigeon.schemas[0].tables[0].name=items")
+			.run((context) -> assertThat(context.getBean(TriggerInstaller.class).install().installed()).isEqualTo(1));
+		assertThat(rows("SELECT relname FROM pg_class WHERE relnamespace = '" + this.schema
+				+ "'::regnamespace AND relkind = 'r' ORDER BY 1")).containsExactly("installed_triggers", "pigeon_overflow");
+		assertThat(rows("SELECT trigger_name FROM " + this.schema + ".installed_triggers WHERE action = 'INSTALL'"))
+			.containsExactly("pigeon_items_notify");
+	}
+
+	@Test
+	void partitionedTableTriggerCoversEveryPartitionAndNamesTheConfiguredTable() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".events (id int, at date) PARTITION BY RANGE (at)",
+				"CREATE TABLE " + this.schema + ".events_2026 PARTITION OF " + this.schema
+						+ ".events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')");
+		install(table("events"));
+		try (Connection listener = database.connect()) {
+			listener.createStatement().execute("LISTEN events");
+			sql("INSERT INTO " + this.schema + ".events_2026 VALUES (1, '2026-11-26')");
+			PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(5000);
+			assertThat(notifications).singleElement()
+				.satisfies((notification) -> assertThat(notification.getParameter()).contains("\"table\":\"events\""));
+		}
+		assertThat(install(table("events", "events=insert")).installed()).isEqualTo(1);
+		assertThat(install(table("events", "active=false")).removed()).isEqualTo(1);
+		assertThat(rows("SELECT tgname FROM pg_trigger WHERE tgrelid IN ('" + this.schema + ".events'::regclass, '"
+				+ this.schema + ".events_2026'::regclass)")).isEmpty();
+	}
+
+	@Test
 	void restartWithTheSameConfigurationExecutesNoDdl() throws SQLException {
 		sql("CREATE TABLE " + this.schema + ".items (id int, name text)",
 				"CREATE TABLE " + this.schema + ".orders (id int)");

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Generates the SQL of Pigeon's trigger functions, triggers and own objects from
  * {@link TriggerDefinition}s. Every name is quoted with {@link SqlIdentifiers} and every value
@@ -218,38 +220,36 @@ public final class TriggerSqlGenerator {
 
 	private String rowBody(TriggerDefinition definition) {
 		Set<TriggerEvent> events = EnumSet.copyOf(definition.events());
-		List<String[]> arms = new ArrayList<>();
-		String data = "head || ',\"data\":' || ";
-		if (events.contains(TriggerEvent.DELETE)) {
-			arms.add(new String[] { "TG_OP = 'DELETE'", data + jsonOf("OLD", definition.columns()) });
-		}
+		List<String> columns = definition.columns();
 		boolean includeOld = definition.includeOld() && events.contains(TriggerEvent.UPDATE);
+		List<PayloadArm> arms = new ArrayList<>();
+		if (events.contains(TriggerEvent.DELETE)) {
+			arms.add(new PayloadArm("TG_OP = 'DELETE'", jsonOf("OLD", columns), null));
+		}
 		if (includeOld) {
-			arms.add(new String[] { "TG_OP = 'UPDATE'", data + jsonOf("NEW", definition.columns())
-					+ "\n\t\t\t|| ',\"old\":' || " + jsonOf("OLD", definition.columns()) });
+			arms.add(new PayloadArm("TG_OP = 'UPDATE'", jsonOf("NEW", columns), jsonOf("OLD", columns)));
 		}
 		if (events.contains(TriggerEvent.INSERT) || (events.contains(TriggerEvent.UPDATE) && !includeOld)) {
-			arms.add(new String[] { null, data + jsonOf("NEW", definition.columns()) });
+			arms.add(new PayloadArm(null, jsonOf("NEW", columns), null));
 		}
 		StringBuilder body = new StringBuilder();
 		body.append("DECLARE\n\t").append(SEQ_DECLARATION).append("\n\thead text;\n\tpayload text;\nBEGIN\n");
 		body.append("\thead := ").append(payloadHead(definition)).append(";\n");
 		if (arms.size() == 1) {
-			body.append("\tpayload := ").append(arms.get(0)[1]).append(" || '}';\n");
+			arms.get(0).appendTo(body, "\t");
 		}
 		else {
 			for (int i = 0; i < arms.size(); i++) {
-				String[] arm = arms.get(i);
 				if (i == 0) {
-					body.append("\tIF ").append(arm[0]).append(" THEN\n");
+					body.append("\tIF ").append(arms.get(i).condition()).append(" THEN\n");
 				}
 				else if (i < arms.size() - 1) {
-					body.append("\tELSIF ").append(arm[0]).append(" THEN\n");
+					body.append("\tELSIF ").append(arms.get(i).condition()).append(" THEN\n");
 				}
 				else {
 					body.append("\tELSE\n");
 				}
-				body.append("\t\tpayload := ").append(arm[1]).append(" || '}';\n");
+				arms.get(i).appendTo(body, "\t\t");
 			}
 			body.append("\tEND IF;\n");
 		}
@@ -455,6 +455,21 @@ public final class TriggerSqlGenerator {
 			tag = "$pigeon" + i + "$";
 		}
 		return tag;
+	}
+
+	/**
+	 * The payload for one kind of row event: {@code data}, and {@code old} with include-old.
+	 */
+	private record PayloadArm(@Nullable String condition, String data, @Nullable String old) {
+
+		void appendTo(StringBuilder body, String indent) {
+			body.append(indent).append("payload := head || ',\"data\":' || ").append(this.data);
+			if (this.old != null) {
+				body.append('\n').append(indent).append("\t|| ',\"old\":' || ").append(this.old);
+			}
+			body.append(" || '}';\n");
+		}
+
 	}
 
 }

@@ -195,11 +195,19 @@ public class TriggerInstaller {
 				checkRemovalPrivileges(catalog, entry, problems);
 			}
 		}
+		String pigeonSchema = scripts.history().schema();
+		boolean supportNeeded = !scripts.supportChecksum().equals(state.supportChecksum())
+				|| !catalog.supportObjectsExist(pigeonSchema);
+		if (supportNeeded && !catalog.hasSchemaPrivilege(pigeonSchema, "CREATE")) {
+			problems.add(new InstallProblem(InstallSettings.SCHEMA_PROPERTY,
+					"user \"" + catalog.currentUser() + "\" may not create Pigeon's own objects in schema \""
+							+ pigeonSchema + "\"",
+					"GRANT CREATE ON SCHEMA to it, or set '" + InstallSettings.SCHEMA_PROPERTY
+							+ "' to a schema where it may."));
+		}
 		if (!problems.isEmpty()) {
 			throw new PigeonInstallException("Pigeon could not install its triggers", problems);
 		}
-		boolean supportNeeded = !scripts.supportChecksum().equals(state.supportChecksum())
-				|| !catalog.supportObjectsExist(scripts.history().schema());
 		return new Plan(supportNeeded, installs, unchanged, removals);
 	}
 

@@ -275,6 +275,29 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 	}
 
 	@Test
+	void missingPrivilegesAreReportedBeforeAnyDdl() throws SQLException {
+		String role = this.schema + "_reader";
+		sql("CREATE ROLE " + role + " LOGIN PASSWORD 'reader'", "CREATE TABLE " + this.schema + ".items (id int)",
+				"GRANT USAGE ON SCHEMA " + this.schema + " TO " + role);
+		try {
+			List<String> catalog = catalogSnapshot();
+			PigeonInstallException failure = startFails(
+					concat(table("items"), "pigeon.install.username=" + role, "pigeon.install.password=reader"));
+			assertThat(failure.getProblems()).extracting(InstallProblem::toString)
+				.containsExactly("pigeon.schemas[0].tables[0]: user \"" + role + "\" may not create triggers on table \""
+						+ this.schema + "\".\"items\" (TRIGGER privilege)",
+						"pigeon.schemas[0].tables[0]: user \"" + role + "\" may not create functions in schema \""
+								+ this.schema + "\"",
+						"pigeon.install.schema: user \"" + role + "\" may not create Pigeon's own objects in schema \""
+								+ this.schema + "\"");
+			assertThat(catalogSnapshot()).isEqualTo(catalog);
+		}
+		finally {
+			sql("DROP SCHEMA " + this.schema + " CASCADE", "DROP ROLE " + role);
+		}
+	}
+
+	@Test
 	void separateDdlCredentialsInstallAsThatUser() throws SQLException {
 		String role = this.schema + "_ddl";
 		sql("CREATE ROLE " + role + " LOGIN PASSWORD 'ddl'", "CREATE TABLE " + this.schema + ".items (id int)",

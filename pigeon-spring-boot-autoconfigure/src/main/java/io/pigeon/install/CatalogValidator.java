@@ -95,6 +95,10 @@ public final class CatalogValidator {
 						"Create it (CREATE SCHEMA) or set '" + schemaPath + "' to an existing schema."));
 			}
 		}
+		if (this.settings.lockTimeout().isNegative()) {
+			problems.add(new InstallProblem(InstallSettings.LOCK_TIMEOUT_PROPERTY, "the lock timeout is negative",
+					"Set a positive duration, or 0 to wait indefinitely."));
+		}
 		String historyPath = InstallSettings.HISTORY_TABLE_PROPERTY;
 		String historyTable = this.settings.historyTable();
 		if (checkName(historyTable, historyPath, "history table", problems) && schema != null) {

@@ -120,20 +120,17 @@ class CatalogValidatorIntegrationTests extends InstallIntegrationTestSupport {
 	@MethodSource("badConfigurations")
 	void badConfigurationFailsStartUpWithItsPathAndChangesNothing(String path, String description,
 			String[] properties) throws SQLException {
-		List<String> catalog = catalogSnapshot();
-		PigeonInstallException failure = startFails(resolve(properties));
+		PigeonInstallException failure = startFailsChangingNothing(resolve(properties));
 		assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
 			assertThat(problem.path()).isEqualTo(path);
 			assertThat(problem.description()).contains(description.replace("${schema}", this.schema));
 			assertThat(problem.action()).isNotBlank();
 		});
-		assertThat(catalogSnapshot()).isEqualTo(catalog);
 	}
 
 	@Test
 	void everyProblemIsReportedTogetherInConfigurationOrder() throws SQLException {
-		List<String> catalog = catalogSnapshot();
-		PigeonInstallException failure = startFails(resolve(new String[] { "${schema}", "${items}",
+		PigeonInstallException failure = startFailsChangingNothing(resolve(new String[] { "${schema}", "${items}",
 				TRIGGER + ".columns=id,nope", TRIGGER + ".events=insert,truncate", "pigeon.schemas[0].tables[1].name=gone",
 				"pigeon.schemas[1].name=also_gone", "pigeon.schemas[1].tables[0].name=items" }));
 		assertThat(failure.getProblems()).extracting(InstallProblem::path)
@@ -141,7 +138,6 @@ class CatalogValidatorIntegrationTests extends InstallIntegrationTestSupport {
 					"pigeon.schemas[1].name");
 		assertThat(failure.getMessage()).startsWith("Pigeon's configuration does not match the database:")
 			.contains("pigeon.schemas[1].name: schema \"also_gone\" does not exist");
-		assertThat(catalogSnapshot()).isEqualTo(catalog);
 	}
 
 	@Test

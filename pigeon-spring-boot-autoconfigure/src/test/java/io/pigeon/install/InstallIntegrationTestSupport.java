@@ -116,6 +116,19 @@ abstract class InstallIntegrationTestSupport {
 	}
 
 	/**
+	 * Start the application with the given properties and run Pigeon's start-up runner, which
+	 * must fail and leave the catalog exactly as it was.
+	 * @param properties the properties, {@code key=value}
+	 * @return the failure
+	 */
+	PigeonInstallException startFailsChangingNothing(String... properties) throws SQLException {
+		List<String> catalog = catalogSnapshot();
+		PigeonInstallException failure = startFails(properties);
+		assertThat(catalogSnapshot()).isEqualTo(catalog);
+		return failure;
+	}
+
+	/**
 	 * Return the properties of one table of the test schema, with optional trigger properties.
 	 * @param table the table's name
 	 * @param triggerProperties properties of {@code triggers[0]}, {@code key=value}

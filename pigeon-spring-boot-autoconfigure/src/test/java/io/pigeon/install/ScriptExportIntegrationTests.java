@@ -92,8 +92,7 @@ class ScriptExportIntegrationTests extends InstallIntegrationTestSupport {
 	void scriptsAreExportedInModeValidateAndReplaceEarlierOnes() throws IOException, SQLException {
 		Path earlier = Files.writeString(this.directory.resolve("pigeon_009_gone.sql"), "SELECT 1;");
 		Path unrelated = Files.writeString(this.directory.resolve("V1__mine.sql"), "SELECT 1;");
-		List<String> catalog = catalogSnapshot();
-		PigeonInstallException failure = startFails("pigeon.install.schema=" + this.pigeonSchema,
+		PigeonInstallException failure = startFailsChangingNothing("pigeon.install.schema=" + this.pigeonSchema,
 				"pigeon.schemas[0].name=" + this.schema, "pigeon.schemas[0].tables[0].name=items",
 				"pigeon.install.mode=validate", "pigeon.install.export-location=" + this.directory.toUri());
 		assertThat(failure.getProblems()).extracting(InstallProblem::description)
@@ -102,7 +101,6 @@ class ScriptExportIntegrationTests extends InstallIntegrationTestSupport {
 			.containsExactly("pigeon_000_pigeon_objects.sql", "pigeon_001_" + this.schema + ".items.pigeon_items_notify.sql");
 		assertThat(earlier).doesNotExist();
 		assertThat(unrelated).exists();
-		assertThat(catalogSnapshot()).isEqualTo(catalog);
 	}
 
 	@Test

@@ -33,14 +33,8 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 			.asString()
 			.startsWith("pigeon_items_notify|")
 			.endsWith("|O|" + this.schema + ".pigeon_items_notify_fn");
-		try (Connection listener = database.connect()) {
-			listener.createStatement().execute("LISTEN items");
-			sql("INSERT INTO " + this.schema + ".items VALUES (1, 'one')");
-			PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(5000);
-			assertThat(notifications).singleElement()
-				.satisfies((notification) -> assertThat(notification.getParameter())
-					.contains("\"action\":\"INSERT\"", "\"table\":\"items\"", "\"data\":{\"id\":1,\"name\":\"one\"}"));
-		}
+		assertThat(notificationOf("items", "INSERT INTO " + this.schema + ".items VALUES (1, 'one')"))
+			.contains("\"action\":\"INSERT\"", "\"table\":\"items\"", "\"data\":{\"id\":1,\"name\":\"one\"}");
 		assertThat(history()).containsExactly("SUPPORT|null|null|null|null|" + database.getUsername(),
 				"INSTALL|items|pigeon_items_notify|pigeon_items_notify_fn|items|" + database.getUsername());
 	}
@@ -66,13 +60,8 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 				"CREATE TABLE " + this.schema + ".events_2026 PARTITION OF " + this.schema
 						+ ".events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')");
 		install(table("events"));
-		try (Connection listener = database.connect()) {
-			listener.createStatement().execute("LISTEN events");
-			sql("INSERT INTO " + this.schema + ".events_2026 VALUES (1, '2026-11-26')");
-			PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(5000);
-			assertThat(notifications).singleElement()
-				.satisfies((notification) -> assertThat(notification.getParameter()).contains("\"table\":\"events\""));
-		}
+		assertThat(notificationOf("events", "INSERT INTO " + this.schema + ".events_2026 VALUES (1, '2026-11-26')"))
+			.contains("\"table\":\"events\"");
 		assertThat(install(table("events", "events=insert")).installed()).isEqualTo(1);
 		assertThat(install(table("events", "active=false")).removed()).isEqualTo(1);
 		assertThat(rows("SELECT tgname FROM pg_trigger WHERE tgrelid IN ('" + this.schema + ".events'::regclass, '"
@@ -176,27 +165,23 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 				"CREATE FUNCTION " + this.schema + ".mine() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$",
 				"CREATE TRIGGER pigeon_items_notify AFTER INSERT ON " + this.schema
 						+ ".items FOR EACH ROW EXECUTE FUNCTION " + this.schema + ".mine()");
-		List<String> catalog = catalogSnapshot();
-		PigeonInstallException failure = startFails(table("items"));
+		PigeonInstallException failure = startFailsChangingNothing(table("items"));
 		assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
 			assertThat(problem.path()).isEqualTo("pigeon.schemas[0].tables[0]");
 			assertThat(problem.description()).contains("trigger \"pigeon_items_notify\" on \"" + this.schema
 					+ "\".\"items\" already exists and was not created by Pigeon");
 		});
-		assertThat(catalogSnapshot()).isEqualTo(catalog);
 	}
 
 	@Test
 	void foreignFunctionOfTheSameNameIsNeverReplacedAndFailsStartUp() throws SQLException {
 		sql("CREATE TABLE " + this.schema + ".items (id int)",
 				"CREATE FUNCTION " + this.schema + ".mine() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$");
-		List<String> catalog = catalogSnapshot();
-		PigeonInstallException failure = startFails(table("items", "function=mine"));
+		PigeonInstallException failure = startFailsChangingNothing(table("items", "function=mine"));
 		assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
 			assertThat(problem.path()).isEqualTo("pigeon.schemas[0].tables[0].triggers[0].function");
 			assertThat(problem.description()).contains("already exists and was not created by Pigeon");
 		});
-		assertThat(catalogSnapshot()).isEqualTo(catalog);
 	}
 
 	@Test
@@ -244,13 +229,11 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 		long key = AdvisoryLock.key(new InstallHistory(this.schema, "pigeon_schema_history"));
 		try (Connection holder = database.connect()) {
 			holder.createStatement().execute("SELECT pg_advisory_lock(" + key + ")");
-			List<String> catalog = catalogSnapshot();
-			PigeonInstallException failure = startFails(concat(table("items"), "pigeon.install.lock-timeout=200ms"));
+			PigeonInstallException failure = startFailsChangingNothing(concat(table("items"), "pigeon.install.lock-timeout=200ms"));
 			assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
 				assertThat(problem.path()).isEqualTo("pigeon.install.lock-timeout");
 				assertThat(problem.description()).contains("another instance has been installing");
 			});
-			assertThat(catalogSnapshot()).isEqualTo(catalog);
 		}
 	}
 
@@ -280,8 +263,7 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 		sql("CREATE ROLE " + role + " LOGIN PASSWORD 'reader'", "CREATE TABLE " + this.schema + ".items (id int)",
 				"GRANT USAGE ON SCHEMA " + this.schema + " TO " + role);
 		try {
-			List<String> catalog = catalogSnapshot();
-			PigeonInstallException failure = startFails(
+			PigeonInstallException failure = startFailsChangingNothing(
 					concat(table("items"), "pigeon.install.username=" + role, "pigeon.install.password=reader"));
 			assertThat(failure.getProblems()).extracting(InstallProblem::toString)
 				.containsExactly("pigeon.schemas[0].tables[0]: user \"" + role + "\" may not create triggers on table \""
@@ -290,7 +272,6 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 								+ this.schema + "\"",
 						"pigeon.install.schema: user \"" + role + "\" may not create Pigeon's own objects in schema \""
 								+ this.schema + "\"");
-			assertThat(catalogSnapshot()).isEqualTo(catalog);
 		}
 		finally {
 			sql("DROP SCHEMA " + this.schema + " CASCADE", "DROP ROLE " + role);
@@ -311,6 +292,19 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 		}
 		finally {
 			sql("DROP SCHEMA " + this.schema + " CASCADE", "DROP ROLE " + role);
+		}
+	}
+
+	/**
+	 * Listen on a channel, run a write and return the payload of the one notification it sent.
+	 */
+	private String notificationOf(String channel, String write) throws SQLException {
+		try (Connection listener = database.connect()) {
+			listener.createStatement().execute("LISTEN \"" + channel + "\"");
+			sql(write);
+			PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(5000);
+			assertThat(notifications).hasSize(1);
+			return notifications[0].getParameter();
 		}
 	}
 

@@ -85,7 +85,8 @@ final class AdvisoryLock implements AutoCloseable {
 
 	@Override
 	public void close() throws SQLException {
-		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_catalog.pg_advisory_unlock(?)")) {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT pg_catalog.pg_advisory_unlock(?)")) {
 			statement.setLong(1, this.key);
 			statement.execute();
 		}

@@ -137,8 +137,8 @@ final class PostgresCatalog {
 	 * @throws SQLException on a database error
 	 */
 	boolean supportObjectsExist(String schema) throws SQLException {
-		String store = SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION)
-				+ "(text)";
+		String store = SqlIdentifiers.quote(schema) + "."
+				+ SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION) + "(text)";
 		return relation(schema, TriggerSqlGenerator.OVERFLOW_TABLE) != null
 				&& exists("SELECT 1 WHERE pg_catalog.to_regprocedure(?) IS NOT NULL", store);
 	}

@@ -439,7 +439,8 @@ public class TriggerInstaller {
 			}
 			catch (SQLException ex) {
 				connection.rollback();
-				boolean busy = LOCK_NOT_AVAILABLE.equals(ex.getSQLState()) || DEADLOCK_DETECTED.equals(ex.getSQLState());
+				String state = ex.getSQLState();
+				boolean busy = LOCK_NOT_AVAILABLE.equals(state) || DEADLOCK_DETECTED.equals(state);
 				if (!busy) {
 					throw new PigeonInstallException("Pigeon could not install its triggers",
 							List.of(new InstallProblem(path, "installing on " + object + " failed: " + ex.getMessage(),

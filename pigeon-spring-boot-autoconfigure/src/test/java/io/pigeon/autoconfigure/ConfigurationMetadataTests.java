@@ -99,7 +99,10 @@ class ConfigurationMetadataTests {
 				.getResources("classpath*:META-INF/spring-configuration-metadata.json")) {
 				try (InputStream input = resource.getInputStream()) {
 					JsonNode metadata = mapper.readTree(input);
-					if (metadata.get("groups").values().stream().anyMatch((group) -> group.get("name").asString().equals("pigeon"))) {
+					if (metadata.get("groups")
+						.values()
+						.stream()
+						.anyMatch((group) -> group.get("name").asString().equals("pigeon"))) {
 						return metadata;
 					}
 				}

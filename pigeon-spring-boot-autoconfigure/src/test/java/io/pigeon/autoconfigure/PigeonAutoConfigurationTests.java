@@ -81,7 +81,8 @@ class PigeonAutoConfigurationTests {
 
 	@Test
 	void withTwoDataSourcesInstallsWithThePrimary() {
-		this.contextRunner.withUserConfiguration(TwoDataSourcesConfiguration.class, PrimaryDataSourceConfiguration.class)
+		this.contextRunner
+			.withUserConfiguration(TwoDataSourcesConfiguration.class, PrimaryDataSourceConfiguration.class)
 			.run((context) -> assertThat(context.getBean(TriggerInstaller.class).getDataSource())
 				.isSameAs(context.getBean("primary")));
 	}

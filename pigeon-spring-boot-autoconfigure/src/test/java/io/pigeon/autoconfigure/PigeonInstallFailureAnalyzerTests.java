@@ -17,11 +17,13 @@ class PigeonInstallFailureAnalyzerTests {
 
 	@Test
 	void describesEveryProblemWithItsPathAndSaysHowToFixEach() {
-		PigeonInstallException failure = new PigeonInstallException("Pigeon's configuration does not match the database",
-				List.of(new InstallProblem("pigeon.schemas[0].tables[1].name", "table or view \"shop\".\"itemz\" does not exist",
-						"Correct the name."),
-						new InstallProblem(null, "trigger \"t\" on \"shop\".\"old\" is installed but no longer configured",
-								"Run once with pigeon.install.mode=auto.")));
+		InstallProblem missingTable = new InstallProblem("pigeon.schemas[0].tables[1].name",
+				"table or view \"shop\".\"itemz\" does not exist", "Correct the name.");
+		InstallProblem leftOver = new InstallProblem(null,
+				"trigger \"t\" on \"shop\".\"old\" is installed but no longer configured",
+				"Run once with pigeon.install.mode=auto.");
+		PigeonInstallException failure = new PigeonInstallException(
+				"Pigeon's configuration does not match the database", List.of(missingTable, leftOver));
 		FailureAnalysis analysis = new PigeonInstallFailureAnalyzer()
 			.analyze(new IllegalStateException("Failed to execute ApplicationRunner", failure));
 		assertThat(analysis.getDescription()).isEqualToNormalizingNewlines("""

@@ -56,8 +56,8 @@ class CatalogValidatorIntegrationTests extends InstallIntegrationTestSupport {
 						TRIGGER + ".columns=id,name,nope"),
 				bad("column listed twice", TRIGGER + ".columns[1]", "column \"id\" is listed twice", "${schema}",
 						"${items}", TRIGGER + ".columns=id,id"),
-				bad("update-of column missing", TRIGGER + ".update-of[2]", "column \"nope\" does not exist", "${schema}",
-						"${items}", TRIGGER + ".events=update", TRIGGER + ".update-of=id,name,nope"),
+				bad("update-of column missing", TRIGGER + ".update-of[2]", "column \"nope\" does not exist",
+						"${schema}", "${items}", TRIGGER + ".events=update", TRIGGER + ".update-of=id,name,nope"),
 				bad("update-of without update", TRIGGER + ".update-of", "update-of needs the update event", "${schema}",
 						"${items}", TRIGGER + ".events=insert", TRIGGER + ".update-of=id"),
 				bad("instead-of on a table", TRIGGER + ".timing", "instead-of triggers are only possible on views",
@@ -72,7 +72,8 @@ class CatalogValidatorIntegrationTests extends InstallIntegrationTestSupport {
 						"before row-level triggers are not possible on views", "${schema}", TABLE + ".name=items_view",
 						TRIGGER + ".timing=before"),
 				bad("counting statement trigger on a view", TRIGGER + ".timing", "PostgreSQL refuses on views",
-						"${schema}", TABLE + ".name=items_view", TRIGGER + ".level=statement", TRIGGER + ".events=insert"),
+						"${schema}", TABLE + ".name=items_view", TRIGGER + ".level=statement",
+						TRIGGER + ".events=insert"),
 				bad("truncate at row level", TRIGGER + ".events[1]", "truncate triggers fire only at statement level",
 						"${schema}", "${items}", TRIGGER + ".events=insert,truncate"),
 				bad("truncate on a view", TRIGGER + ".events[0]", "views cannot have truncate triggers", "${schema}",
@@ -90,8 +91,9 @@ class CatalogValidatorIntegrationTests extends InstallIntegrationTestSupport {
 						"${items}", TRIGGER + ".name=watch", TABLE + ".triggers[1].name=watch",
 						TABLE + ".triggers[1].function=other_fn"),
 				bad("duplicate function name", "pigeon.schemas[0].tables[1].triggers[0].function",
-						"function name \"notify_fn\" is already used in schema \"${schema}\" by " + TRIGGER, "${schema}",
-						"${items}", TRIGGER + ".function=notify_fn", "pigeon.schemas[0].tables[1].name=items_view",
+						"function name \"notify_fn\" is already used in schema \"${schema}\" by " + TRIGGER,
+						"${schema}", "${items}", TRIGGER + ".function=notify_fn",
+						"pigeon.schemas[0].tables[1].name=items_view",
 						"pigeon.schemas[0].tables[1].triggers[0].timing=instead-of",
 						"pigeon.schemas[0].tables[1].triggers[0].function=notify_fn"),
 				bad("trigger name over 63 bytes", TRIGGER + ".name", "is 64 bytes, over PostgreSQL's 63-byte limit",
@@ -131,7 +133,8 @@ class CatalogValidatorIntegrationTests extends InstallIntegrationTestSupport {
 	@Test
 	void everyProblemIsReportedTogetherInConfigurationOrder() throws SQLException {
 		PigeonInstallException failure = startFailsChangingNothing(resolve(new String[] { "${schema}", "${items}",
-				TRIGGER + ".columns=id,nope", TRIGGER + ".events=insert,truncate", "pigeon.schemas[0].tables[1].name=gone",
+				TRIGGER + ".columns=id,nope", TRIGGER + ".events=insert,truncate",
+				"pigeon.schemas[0].tables[1].name=gone",
 				"pigeon.schemas[1].name=also_gone", "pigeon.schemas[1].tables[0].name=items" }));
 		assertThat(failure.getProblems()).extracting(InstallProblem::path)
 			.containsExactly(TRIGGER + ".events[1]", TRIGGER + ".columns[1]", "pigeon.schemas[0].tables[1].name",
@@ -148,7 +151,8 @@ class CatalogValidatorIntegrationTests extends InstallIntegrationTestSupport {
 				TABLE + ".triggers[1].timing=before", TABLE + ".triggers[1].events=update",
 				TABLE + ".triggers[1].update-of=price", TABLE + ".triggers[2].name=truncated",
 				TABLE + ".triggers[2].level=statement", TABLE + ".triggers[2].events=truncate",
-				"pigeon.schemas[0].tables[1].name=items_view", "pigeon.schemas[0].tables[1].triggers[0].timing=instead-of",
+				"pigeon.schemas[0].tables[1].name=items_view",
+				"pigeon.schemas[0].tables[1].triggers[0].timing=instead-of",
 				"pigeon.schemas[0].tables[1].triggers[0].events=insert,update",
 				"pigeon.schemas[0].tables[2].name=Order Items",
 				"pigeon.schemas[0].tables[2].triggers[0].columns=MiXeD,it\"em" });

@@ -62,7 +62,8 @@ class ScriptExportIntegrationTests extends InstallIntegrationTestSupport {
 		assertThat(triggers("items")).isEmpty();
 		List<Path> scripts = scripts();
 		assertThat(scripts).extracting((script) -> script.getFileName().toString())
-			.containsExactly("pigeon_000_pigeon_objects.sql", "pigeon_001_" + this.schema + ".items.pigeon_items_notify.sql",
+			.containsExactly("pigeon_000_pigeon_objects.sql",
+					"pigeon_001_" + this.schema + ".items.pigeon_items_notify.sql",
 					"pigeon_002_" + this.schema + ".items.items_before_update.sql",
 					"pigeon_003_" + this.schema + ".items.items_truncated.sql",
 					"pigeon_004_" + this.schema + ".Order_Items.pigeon_Order_Items_notify.sql",
@@ -98,7 +99,8 @@ class ScriptExportIntegrationTests extends InstallIntegrationTestSupport {
 		assertThat(failure.getProblems()).extracting(InstallProblem::description)
 			.contains("trigger \"pigeon_items_notify\" on \"" + this.schema + "\".\"items\" is not installed");
 		assertThat(scripts()).extracting((script) -> script.getFileName().toString())
-			.containsExactly("pigeon_000_pigeon_objects.sql", "pigeon_001_" + this.schema + ".items.pigeon_items_notify.sql");
+			.containsExactly("pigeon_000_pigeon_objects.sql",
+					"pigeon_001_" + this.schema + ".items.pigeon_items_notify.sql");
 		assertThat(earlier).doesNotExist();
 		assertThat(unrelated).exists();
 	}
@@ -126,7 +128,8 @@ class ScriptExportIntegrationTests extends InstallIntegrationTestSupport {
 		String schemas = "ARRAY['" + this.schema + "', '" + this.pigeonSchema + "']::name[]";
 		List<String> definitions = new ArrayList<>();
 		definitions.addAll(rows("SELECT 'relation', n.nspname, c.relname, c.relkind, c.relacl FROM pg_class c"
-				+ " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(" + schemas + ") ORDER BY 2, 3"));
+				+ " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(" + schemas
+				+ ") ORDER BY 2, 3"));
 		definitions.addAll(rows("SELECT 'column', c.oid::regclass, a.attname, format_type(a.atttypid, a.atttypmod),"
 				+ " a.attnotnull, a.attidentity, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a"
 				+ " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"

@@ -49,7 +49,8 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 					"pigeon.schemas[0].name=" + tables, "pigeon.schemas[0].tables[0].name=items")
 			.run((context) -> assertThat(context.getBean(TriggerInstaller.class).install().installed()).isEqualTo(1));
 		assertThat(rows("SELECT relname FROM pg_class WHERE relnamespace = '" + this.schema
-				+ "'::regnamespace AND relkind = 'r' ORDER BY 1")).containsExactly("installed_triggers", "pigeon_overflow");
+				+ "'::regnamespace AND relkind = 'r' ORDER BY 1"))
+			.containsExactly("installed_triggers", "pigeon_overflow");
 		assertThat(rows("SELECT trigger_name FROM " + this.schema + ".installed_triggers WHERE action = 'INSTALL'"))
 			.containsExactly("pigeon_items_notify");
 	}
@@ -162,7 +163,7 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 	@Test
 	void foreignTriggerOfTheSameNameIsNeverTouchedAndFailsStartUp() throws SQLException {
 		sql("CREATE TABLE " + this.schema + ".items (id int)",
-				"CREATE FUNCTION " + this.schema + ".mine() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$",
+				createFunctionMine(),
 				"CREATE TRIGGER pigeon_items_notify AFTER INSERT ON " + this.schema
 						+ ".items FOR EACH ROW EXECUTE FUNCTION " + this.schema + ".mine()");
 		PigeonInstallException failure = startFailsChangingNothing(table("items"));
@@ -176,7 +177,7 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 	@Test
 	void foreignFunctionOfTheSameNameIsNeverReplacedAndFailsStartUp() throws SQLException {
 		sql("CREATE TABLE " + this.schema + ".items (id int)",
-				"CREATE FUNCTION " + this.schema + ".mine() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$");
+				createFunctionMine());
 		PigeonInstallException failure = startFailsChangingNothing(table("items", "function=mine"));
 		assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
 			assertThat(problem.path()).isEqualTo("pigeon.schemas[0].tables[0].triggers[0].function");
@@ -187,7 +188,7 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 	@Test
 	void otherTriggersOnTheSameTableAreUntouched() throws SQLException {
 		sql("CREATE TABLE " + this.schema + ".items (id int, name text)",
-				"CREATE FUNCTION " + this.schema + ".mine() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$",
+				createFunctionMine(),
 				"CREATE TRIGGER audit AFTER INSERT ON " + this.schema + ".items FOR EACH ROW EXECUTE FUNCTION "
 						+ this.schema + ".mine()");
 		List<String> audit = triggers("items");
@@ -229,7 +230,8 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 		long key = AdvisoryLock.key(new InstallHistory(this.schema, "pigeon_schema_history"));
 		try (Connection holder = database.connect()) {
 			holder.createStatement().execute("SELECT pg_advisory_lock(" + key + ")");
-			PigeonInstallException failure = startFailsChangingNothing(concat(table("items"), "pigeon.install.lock-timeout=200ms"));
+			PigeonInstallException failure = startFailsChangingNothing(
+					concat(table("items"), "pigeon.install.lock-timeout=200ms"));
 			assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
 				assertThat(problem.path()).isEqualTo("pigeon.install.lock-timeout");
 				assertThat(problem.description()).contains("another instance has been installing");
@@ -266,8 +268,9 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 			PigeonInstallException failure = startFailsChangingNothing(
 					concat(table("items"), "pigeon.install.username=" + role, "pigeon.install.password=reader"));
 			assertThat(failure.getProblems()).extracting(InstallProblem::toString)
-				.containsExactly("pigeon.schemas[0].tables[0]: user \"" + role + "\" may not create triggers on table \""
-						+ this.schema + "\".\"items\" (TRIGGER privilege)",
+				.containsExactly(
+						"pigeon.schemas[0].tables[0]: user \"" + role + "\" may not create triggers on table \""
+								+ this.schema + "\".\"items\" (TRIGGER privilege)",
 						"pigeon.schemas[0].tables[0]: user \"" + role + "\" may not create functions in schema \""
 								+ this.schema + "\"",
 						"pigeon.install.schema: user \"" + role + "\" may not create Pigeon's own objects in schema \""
@@ -306,6 +309,11 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 			assertThat(notifications).hasSize(1);
 			return notifications[0].getParameter();
 		}
+	}
+
+	private String createFunctionMine() {
+		return "CREATE FUNCTION " + this.schema
+				+ ".mine() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$";
 	}
 
 }

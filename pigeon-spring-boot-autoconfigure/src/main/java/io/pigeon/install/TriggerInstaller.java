@@ -185,7 +185,7 @@ public class TriggerInstaller {
 						"Give Pigeon's trigger another name, or drop the existing trigger yourself."));
 			}
 			checkFunctionOwnership(catalog, state, trigger, problems);
-			checkPrivileges(catalog, trigger, live != null, problems);
+			checkPrivileges(catalog, trigger, problems);
 			installs.add(new Install(trigger, entry));
 		}
 		List<Entry> removals = new ArrayList<>();
@@ -230,16 +230,15 @@ public class TriggerInstaller {
 		}
 	}
 
-	private void checkPrivileges(PostgresCatalog catalog, Trigger trigger, boolean replacing,
-			List<InstallProblem> problems) throws SQLException {
+	private void checkPrivileges(PostgresCatalog catalog, Trigger trigger, List<InstallProblem> problems)
+			throws SQLException {
 		TriggerDefinition definition = trigger.definition();
 		Relation relation = catalog.relation(definition.schema(), definition.table());
 		String user = catalog.currentUser();
-		if (relation != null && !(replacing ? relation.owned() : relation.triggerPrivilege())) {
+		if (relation != null && !relation.triggerPrivilege()) {
 			problems.add(new InstallProblem(trigger.path(),
-					"user \"" + user + "\" may not " + (replacing ? "replace" : "create") + " triggers on "
-							+ relation.describe() + (replacing ? " (only its owner may)" : " (TRIGGER privilege)"),
-					"Grant the privilege, or set pigeon.install.username to a user owning the table."));
+					"user \"" + user + "\" may not create triggers on " + relation.describe() + " (TRIGGER privilege)",
+					"GRANT TRIGGER ON the table to it, or set pigeon.install.username to a user who may."));
 		}
 		if (!catalog.hasSchemaPrivilege(definition.schema(), "CREATE")) {
 			problems.add(new InstallProblem(trigger.path(),
@@ -303,8 +302,11 @@ public class TriggerInstaller {
 		List<String> sql = scripts.install(definition);
 		Entry entry = install.entry();
 		if (entry == null) {
-			// Plain CREATE fails rather than replace an object that appeared since the plan.
-			statement.execute(sql.get(0));
+			// Plain CREATE fails rather than replace an object that appeared since the plan. The
+			// function may exist already: Pigeon's own, kept when the trigger calling it was renamed.
+			boolean functionExists = new PostgresCatalog(connection).function(definition.schema(),
+					definition.function()) != null;
+			statement.execute(functionExists ? generator.createOrReplaceFunction(definition) : sql.get(0));
 			statement.execute(sql.get(1));
 		}
 		else {

@@ -134,6 +134,20 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 	}
 
 	@Test
+	void renamedTriggerKeepingItsFunctionNameReplacesTheOldTriggerAndKeepsTheFunction() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int)");
+		install(table("items", "name=old_name", "function=items_fn"));
+		InstallSummary summary = install(table("items", "name=new_name", "function=items_fn"));
+		assertThat(summary.installed()).isEqualTo(1);
+		assertThat(summary.removed()).isEqualTo(1);
+		assertThat(triggers("items")).singleElement()
+			.asString()
+			.startsWith("new_name|")
+			.endsWith("|" + this.schema + ".items_fn");
+		assertThat(install(table("items", "name=new_name", "function=items_fn")).unchanged()).isEqualTo(1);
+	}
+
+	@Test
 	void triggerRemovedFromTheConfigurationIsDroppedWithItsFunction() throws SQLException {
 		sql("CREATE TABLE " + this.schema + ".items (id int)", "CREATE TABLE " + this.schema + ".orders (id int)");
 		install(concat(table("items"), "pigeon.schemas[0].tables[1].name=orders"));

@@ -218,6 +218,23 @@ public final class TriggerSqlGenerator {
 				+ "LANGUAGE plpgsql\n" + FUNCTION_SETTINGS + "AS " + tag + "\n" + body + tag;
 	}
 
+	/**
+	 * The row function. A user's write must never fail because of Pigeon, but the body has no
+	 * EXCEPTION block: PL/pgSQL would start and end a subtransaction for every row, and each one
+	 * that stored an overflow row would take a subtransaction id (past 64 in one transaction,
+	 * every session's snapshots slow down). Instead the body avoids the failures it can foresee:
+	 * <ul>
+	 * <li>a payload of 8000 bytes or more, the one error {@code pg_notify} raises for its data,
+	 * goes to the overflow table;</li>
+	 * <li>storing it needs no privilege on the table ({@link #createSupportObjects()});</li>
+	 * <li>channel and names are checked before installation (empty here, 63 bytes by the
+	 * installer).</li>
+	 * </ul>
+	 * What it cannot prevent, and the README states: a transaction that notified cannot be
+	 * prepared for two-phase commit; commits fail once the 8 GB notification queue is full,
+	 * which happens only while a session that listens stops reading; and a hand-dropped overflow
+	 * table or a session that sets {@code pigeon.seq} to a non-number breaks writes.
+	 */
 	private String rowBody(TriggerDefinition definition) {
 		Set<TriggerEvent> events = EnumSet.copyOf(definition.events());
 		List<String> columns = definition.columns();
@@ -253,8 +270,6 @@ public final class TriggerSqlGenerator {
 			}
 			body.append("\tEND IF;\n");
 		}
-		// The user's write must not fail because the row is large: the full payload goes to the
-		// overflow table and the notification carries its id.
 		body.append("\tIF octet_length(payload) >= ").append(NOTIFY_PAYLOAD_LIMIT).append(" THEN\n");
 		body.append("\t\tpayload := head || ',\"overflow\":' || ")
 			.append(qualified(this.pigeonSchema, OVERFLOW_STORE_FUNCTION))

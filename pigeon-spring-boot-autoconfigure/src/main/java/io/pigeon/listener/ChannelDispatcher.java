@@ -136,7 +136,13 @@ final class ChannelDispatcher {
 				if (payload == END) {
 					return;
 				}
-				deliver(payload);
+				try {
+					deliver(payload);
+				}
+				catch (RuntimeException ex) {
+					// A fault of Pigeon's own must not end the channel's delivery either.
+					this.failureHandler.deliveryFailed(this.channel, payload, ex);
+				}
 				if (this.stopping && this.queue.isEmpty()) {
 					return;
 				}
@@ -168,7 +174,7 @@ final class ChannelDispatcher {
 	}
 
 	private void recordLag(IncomingNotification notification) {
-		Long changedAtMicros = notification.integer("ts");
+		Long changedAtMicros = notification.timestamp();
 		if (changedAtMicros != null && changedAtMicros > 0) {
 			Instant now = Instant.now();
 			this.metrics.lag(now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000 - changedAtMicros);

@@ -2,19 +2,25 @@ package io.pigeon.listener;
 
 import io.pigeon.PigeonAction;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A notification as its channel's dispatcher hands it to listener methods: the payload in full
- * (an overflow reference already resolved), parsed once for every method of the channel.
+ * (an overflow reference already resolved) with the top-level members of Pigeon's payload
+ * contract read from it. {@code data} and {@code old} are left in the text: each listener method
+ * binds them to its own type.
  *
  * @param channel the channel it arrived on
  * @param payload the payload text
- * @param json the parsed payload, or {@code null} when the payload is not JSON
- * @param action the change's action when the payload is a Pigeon change notification, otherwise
- * {@code null}
+ * @param action the change's {@code action}, or {@code null} when absent or unknown (also when
+ * the payload is not a JSON object)
+ * @param schema the change's {@code schema}, or {@code null}
+ * @param table the change's {@code table}, or {@code null}
+ * @param count the statement-level {@code count}, or {@code null}
+ * @param overflowId the {@code overflow} reference, or {@code null}
+ * @param timestamp the change's {@code ts} in microseconds since the epoch, or {@code null}
  */
-record IncomingNotification(String channel, String payload, @Nullable JsonNode json, @Nullable PigeonAction action) {
+record IncomingNotification(String channel, String payload, @Nullable PigeonAction action, @Nullable String schema,
+		@Nullable String table, @Nullable Long count, @Nullable Long overflowId, @Nullable Long timestamp) {
 
 	/**
 	 * Return whether the payload is a change notification as Pigeon's triggers write them, rather
@@ -23,32 +29,7 @@ record IncomingNotification(String channel, String payload, @Nullable JsonNode j
 	 * {@code table}
 	 */
 	boolean isChange() {
-		return this.action != null && text("schema") != null && text("table") != null;
-	}
-
-	@Nullable String text(String name) {
-		JsonNode node = member(name);
-		return (node != null && node.isString()) ? node.stringValue() : null;
-	}
-
-	@Nullable Long integer(String name) {
-		JsonNode node = member(name);
-		return (node != null && node.isIntegralNumber()) ? node.longValue() : null;
-	}
-
-	/**
-	 * Return a top-level member of the payload.
-	 * @param name the member's name
-	 * @return the member, or {@code null} when absent, JSON {@code null} or the payload is not a
-	 * JSON object
-	 */
-	@Nullable JsonNode member(String name) {
-		JsonNode json = this.json;
-		if (json == null || !json.isObject()) {
-			return null;
-		}
-		JsonNode node = json.get(name);
-		return (node != null && !node.isNull()) ? node : null;
+		return this.action != null && this.schema != null && this.table != null;
 	}
 
 }

@@ -8,7 +8,6 @@ import io.pigeon.PigeonAction;
 import io.pigeon.PigeonEvent;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.ResolvableType;
@@ -32,16 +31,18 @@ final class MethodListenerAdapter {
 
 	private final @Nullable JavaType dataType;
 
+	private final @Nullable JavaType envelopeType;
+
 	MethodListenerAdapter(ListenerEndpoint endpoint, JsonMapper jsonMapper) {
 		this.endpoint = endpoint;
 		this.description = endpoint.describe();
 		this.actions = endpoint.actions();
 		this.jsonMapper = jsonMapper;
-		ResolvableType dataType = endpoint.signature().dataType();
-		this.dataType = switch (endpoint.signature().kind()) {
-			case EVENT, DATA -> jsonMapper.constructType(javaType(dataType));
-			case PAYLOAD, CHANNEL_AND_PAYLOAD -> null;
-		};
+		ListenerMethodSignature.Kind kind = endpoint.signature().kind();
+		boolean binds = kind == ListenerMethodSignature.Kind.EVENT || kind == ListenerMethodSignature.Kind.DATA;
+		this.dataType = binds ? jsonMapper.constructType(javaType(endpoint.signature().dataType())) : null;
+		this.envelopeType = (this.dataType != null)
+				? jsonMapper.getTypeFactory().constructParametricType(ChangeEnvelope.class, this.dataType) : null;
 		ReflectionUtils.makeAccessible(endpoint.method());
 	}
 
@@ -62,7 +63,8 @@ final class MethodListenerAdapter {
 	 * @return {@code true} if the method is to be called
 	 */
 	boolean accepts(IncomingNotification notification) {
-		return this.actions.isEmpty() || this.actions.contains(notification.action());
+		PigeonAction action = notification.action();
+		return this.actions.isEmpty() || (action != null && this.actions.contains(action));
 	}
 
 	/**
@@ -91,34 +93,28 @@ final class MethodListenerAdapter {
 
 	private PigeonEvent<?> event(IncomingNotification notification) {
 		PigeonAction action = notification.action();
-		String schema = notification.text("schema");
-		String table = notification.text("table");
-		if (!notification.isChange() || action == null || schema == null || table == null) {
+		String schema = notification.schema();
+		String table = notification.table();
+		if (action == null || schema == null || table == null) {
 			throw new IllegalArgumentException("The payload is not a Pigeon change notification (a JSON object with "
 					+ "a known action, a schema and a table), so it cannot be bound to a PigeonEvent: take "
 					+ "(String payload) to receive any payload sent to the channel");
 		}
-		return new PigeonEvent<>(notification.channel(), action, schema, table, bind(notification.member("data")),
-				bind(notification.member("old")), notification.integer("count"), notification.payload());
+		ChangeEnvelope<?> envelope = envelope(notification);
+		return new PigeonEvent<>(notification.channel(), action, schema, table, envelope.data(), envelope.old(),
+				notification.count(), notification.payload());
 	}
 
 	private @Nullable Object data(IncomingNotification notification) {
 		if (notification.isChange()) {
-			return bind(notification.member("data"));
+			return envelope(notification).data();
 		}
-		JsonNode json = notification.json();
-		if (json == null) {
-			throw new IllegalArgumentException("The payload is not JSON, so it cannot be bound to "
-					+ this.dataType + ": take (String payload) to receive any payload sent to the channel");
-		}
-		return bind(json);
+		// Any other JSON sent to the channel (for example with PigeonTemplate) is bound whole.
+		return this.jsonMapper.readValue(notification.payload(), this.dataType);
 	}
 
-	private @Nullable Object bind(@Nullable JsonNode node) {
-		if (node == null || this.dataType == null) {
-			return null;
-		}
-		return this.jsonMapper.treeToValue(node, this.dataType);
+	private ChangeEnvelope<?> envelope(IncomingNotification notification) {
+		return this.jsonMapper.readValue(notification.payload(), this.envelopeType);
 	}
 
 }

@@ -5,12 +5,14 @@ import java.util.Locale;
 import io.pigeon.PigeonAction;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns a payload into an {@link IncomingNotification}: parses it once, and replaces an overflow
- * reference ({@code "overflow": <id>}) with the full payload the trigger stored.
+ * Reads the top-level members of Pigeon's payload contract ({@code action}, {@code schema},
+ * {@code table}, {@code count}, {@code overflow}, {@code ts}) with a streaming parser, skipping the
+ * row values, and replaces an overflow reference with the full payload the trigger stored.
  *
  * @since 0.1.0
  */
@@ -33,37 +35,64 @@ final class NotificationParser {
 	 * @throws RuntimeException if an overflow reference cannot be resolved
 	 */
 	IncomingNotification parse(String channel, String payload) {
-		JsonNode json = readJson(payload);
-		IncomingNotification notification = new IncomingNotification(channel, payload, json, action(json));
-		Long overflowId = notification.integer("overflow");
+		IncomingNotification notification = read(channel, payload);
+		Long overflowId = notification.overflowId();
 		if (overflowId == null || notification.action() == null) {
 			return notification;
 		}
-		String fullPayload = this.overflowStore.load(overflowId);
-		JsonNode fullJson = readJson(fullPayload);
-		return new IncomingNotification(channel, fullPayload, fullJson, action(fullJson));
+		return read(channel, this.overflowStore.load(overflowId));
 	}
 
-	private @Nullable JsonNode readJson(String payload) {
-		try {
-			return this.jsonMapper.readTree(payload);
+	private IncomingNotification read(String channel, String payload) {
+		PigeonAction action = null;
+		String schema = null;
+		String table = null;
+		Long count = null;
+		Long overflowId = null;
+		Long timestamp = null;
+		try (JsonParser parser = this.jsonMapper.createParser(payload)) {
+			if (parser.nextToken() == JsonToken.START_OBJECT) {
+				while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+					String name = parser.currentName();
+					JsonToken value = parser.nextToken();
+					switch (name) {
+						case "action" -> action = action(text(parser, value));
+						case "schema" -> schema = text(parser, value);
+						case "table" -> table = text(parser, value);
+						case "count" -> count = integer(parser, value);
+						case "overflow" -> overflowId = integer(parser, value);
+						case "ts" -> timestamp = integer(parser, value);
+						default -> parser.skipChildren();
+					}
+				}
+			}
 		}
 		catch (JacksonException ex) {
-			// Not JSON: still deliverable to methods taking the raw payload.
-			return null;
+			// Not a JSON object: still deliverable to methods taking the raw payload.
+			return new IncomingNotification(channel, payload, null, null, null, null, null, null);
 		}
+		return new IncomingNotification(channel, payload, action, schema, table, count, overflowId, timestamp);
 	}
 
-	private static @Nullable PigeonAction action(@Nullable JsonNode json) {
-		if (json == null || !json.isObject()) {
-			return null;
-		}
-		JsonNode action = json.get("action");
-		if (action == null || !action.isString()) {
+	private static @Nullable String text(JsonParser parser, JsonToken value) {
+		return (value == JsonToken.VALUE_STRING) ? parser.getString() : skip(parser);
+	}
+
+	private static @Nullable Long integer(JsonParser parser, JsonToken value) {
+		return (value == JsonToken.VALUE_NUMBER_INT) ? parser.getLongValue() : skip(parser);
+	}
+
+	private static <T> @Nullable T skip(JsonParser parser) {
+		parser.skipChildren();
+		return null;
+	}
+
+	private static @Nullable PigeonAction action(@Nullable String action) {
+		if (action == null) {
 			return null;
 		}
 		try {
-			return PigeonAction.valueOf(action.stringValue().toUpperCase(Locale.ROOT));
+			return PigeonAction.valueOf(action.toUpperCase(Locale.ROOT));
 		}
 		catch (IllegalArgumentException ex) {
 			return null;

@@ -44,7 +44,9 @@ public class PigeonHealthIndicator extends AbstractHealthIndicator {
 		}
 		Instant disconnectedSince = status.getDisconnectedSince();
 		if (state == ListenerStatus.State.DISCONNECTED && disconnectedSince != null) {
-			builder.withDetail("disconnectedSince", disconnectedSince).withDetail("error", status.getLastError());
+			builder.withDetail("disconnectedSince", disconnectedSince)
+				.withDetail("failedAttempts", status.getFailedAttempts())
+				.withDetail("error", status.getLastError());
 		}
 	}
 

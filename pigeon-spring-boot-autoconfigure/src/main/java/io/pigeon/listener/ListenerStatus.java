@@ -56,6 +56,8 @@ public final class ListenerStatus {
 
 	private volatile @Nullable String lastError;
 
+	private volatile int failedAttempts;
+
 	public State getState() {
 		return this.state;
 	}
@@ -97,6 +99,15 @@ public final class ListenerStatus {
 		return this.lastError;
 	}
 
+	/**
+	 * Return how many connection attempts have failed in the current outage, counting the
+	 * failure that started it.
+	 * @return the number of failures, 0 when connected
+	 */
+	public int getFailedAttempts() {
+		return this.failedAttempts;
+	}
+
 	void starting(List<String> channels) {
 		this.channels = List.copyOf(channels);
 		this.state = State.STARTING;
@@ -106,6 +117,7 @@ public final class ListenerStatus {
 		this.backendPid = backendPid;
 		this.disconnectedSince = null;
 		this.lastError = null;
+		this.failedAttempts = 0;
 		this.state = State.LISTENING;
 	}
 
@@ -113,6 +125,7 @@ public final class ListenerStatus {
 		this.backendPid = 0;
 		this.disconnectedSince = since;
 		this.lastError = error;
+		this.failedAttempts++;
 		this.state = State.DISCONNECTED;
 	}
 

@@ -159,8 +159,9 @@ final class NotificationReader {
 		if (outageStart != null) {
 			Instant outageEnd = Instant.now();
 			this.outageStart = null;
-			logger.info("Pigeon's listener is connected again after " + Duration.between(outageStart, outageEnd).toMillis()
-					+ " ms and listens on " + this.channels + "; notifications sent meanwhile were not received");
+			logger.info("Pigeon's listener connection is back after an outage of "
+					+ Duration.between(outageStart, outageEnd).toMillis() + " ms and listens on " + this.channels
+					+ "; notifications sent during the outage were not received");
 			this.outageListener.outageEnded(outageStart, outageEnd);
 		}
 		else if (logger.isDebugEnabled()) {

@@ -27,6 +27,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration for Pigeon's listener: the dedicated LISTEN connection, the
@@ -84,8 +85,9 @@ public final class PigeonListenerAutoConfiguration {
 					listener.getValidationInterval(), listener.getShutdownTimeout(),
 					listener.getReconnect().getInitialBackoff(), listener.getReconnect().getMaxBackoff(),
 					listener.getOverflowRetention(), listener.isFailFast());
+			String pigeonSchema = properties.getInstall().getSchema();
 			OverflowPayloadStore overflowStore = new OverflowPayloadStore(new JdbcTemplate(dataSource),
-					properties.getInstall().getSchema());
+					StringUtils.hasLength(pigeonSchema) ? pigeonSchema : null);
 			return new PigeonListenerEndpointRegistry(connectionFactory, settings,
 					jsonMapper.getIfAvailable(JsonMapper::shared), overflowStore,
 					metrics.getIfAvailable(() -> ListenerMetrics.NONE), errorHandler.getIfAvailable(), eventPublisher);

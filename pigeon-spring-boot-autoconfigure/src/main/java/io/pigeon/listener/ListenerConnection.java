@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 
+import io.pigeon.sql.SqlIdentifiers;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -53,7 +54,7 @@ public final class ListenerConnection implements AutoCloseable {
 	public void listen(Collection<String> channels) throws SQLException {
 		try (Statement statement = this.connection.createStatement()) {
 			for (String channel : channels) {
-				statement.execute("LISTEN " + quoteIdentifier(channel));
+				statement.execute("LISTEN " + SqlIdentifiers.quote(channel));
 			}
 		}
 	}
@@ -100,10 +101,6 @@ public final class ListenerConnection implements AutoCloseable {
 		catch (SQLException ex) {
 			// The connection is being discarded: a failure to say goodbye to the server changes nothing.
 		}
-	}
-
-	static String quoteIdentifier(String identifier) {
-		return '"' + identifier.replace("\"", "\"\"") + '"';
 	}
 
 }

@@ -3,6 +3,8 @@ package io.pigeon.listener;
 import java.time.Duration;
 import java.util.List;
 
+import io.pigeon.sql.SqlIdentifiers;
+import io.pigeon.sql.TriggerSqlGenerator;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.EmptyResultDataAccessException;
@@ -16,8 +18,6 @@ import org.springframework.jdbc.core.JdbcOperations;
  * @since 0.1.0
  */
 public class OverflowPayloadStore {
-
-	static final String TABLE = "pigeon_overflow";
 
 	private final JdbcOperations jdbc;
 
@@ -77,7 +77,7 @@ public class OverflowPayloadStore {
 		String table = this.qualifiedTable;
 		if (table == null) {
 			String schema = (this.schema != null) ? this.schema : currentSchema();
-			table = ListenerConnection.quoteIdentifier(schema) + "." + ListenerConnection.quoteIdentifier(TABLE);
+			table = SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_TABLE);
 			this.qualifiedTable = table;
 		}
 		return table;

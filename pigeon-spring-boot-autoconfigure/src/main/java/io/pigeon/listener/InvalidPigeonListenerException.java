@@ -4,8 +4,6 @@ import java.lang.reflect.Method;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.util.ClassUtils;
-
 /**
  * Thrown at start-up for a {@code @PigeonListener} method that Pigeon cannot call.
  *
@@ -44,7 +42,9 @@ public class InvalidPigeonListenerException extends IllegalStateException {
 	}
 
 	static String describe(Method method) {
-		StringBuilder description = new StringBuilder(ClassUtils.getQualifiedName(method.getDeclaringClass()))
+		Class<?> type = method.getDeclaringClass();
+		String typeName = (type.getCanonicalName() != null) ? type.getCanonicalName() : type.getName();
+		StringBuilder description = new StringBuilder(typeName)
 			.append('.')
 			.append(method.getName())
 			.append('(');

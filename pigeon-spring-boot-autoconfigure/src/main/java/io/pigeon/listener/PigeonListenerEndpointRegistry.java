@@ -73,7 +73,7 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 
 	private @Nullable NotificationReader reader;
 
-	private Map<String, ChannelDispatcher> dispatchers = Map.of();
+	private volatile Map<String, ChannelDispatcher> dispatchers = Map.of();
 
 	private @Nullable ScheduledExecutorService tasks;
 

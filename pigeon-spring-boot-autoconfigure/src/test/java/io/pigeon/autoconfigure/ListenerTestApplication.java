@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pigeon.PigeonListener;
 import io.pigeon.test.PigeonTestDatabase;
 
 import org.springframework.boot.Banner;
@@ -17,10 +18,12 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Starts a Spring Boot application against the test database with Pigeon's listener and the
- * auto-configurations it works with, for integration tests.
+ * auto-configurations it works with, for integration tests, with a {@link Recorder} and the
+ * {@link ReconnectEvents} it receives.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
@@ -29,9 +32,21 @@ import org.springframework.context.annotation.Configuration;
 		PigeonListenerMetricsAutoConfiguration.class })
 class ListenerTestApplication {
 
+	static final String RECORDED_CHANNEL = "recorded";
+
 	@Bean
 	SimpleMeterRegistry simpleMeterRegistry() {
 		return new SimpleMeterRegistry();
+	}
+
+	@Bean
+	Recorder recorder() {
+		return new Recorder();
+	}
+
+	@Bean
+	ReconnectEvents reconnectEvents() {
+		return new ReconnectEvents();
 	}
 
 	/**
@@ -56,6 +71,36 @@ class ListenerTestApplication {
 			.logStartupInfo(false)
 			.registerShutdownHook(false)
 			.properties(all.toArray(String[]::new));
+	}
+
+	/**
+	 * The test application with one listener that records every payload of channel
+	 * {@value #RECORDED_CHANNEL} under the channel's name.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Import(ListenerTestApplication.class)
+	static class WithRecordingListener {
+
+		@Bean
+		RecordingListener recordingListener(Recorder recorder) {
+			return new RecordingListener(recorder);
+		}
+
+	}
+
+	static class RecordingListener {
+
+		private final Recorder recorder;
+
+		RecordingListener(Recorder recorder) {
+			this.recorder = recorder;
+		}
+
+		@PigeonListener(channel = RECORDED_CHANNEL)
+		void onChange(String channel, String payload) {
+			this.recorder.record(channel, payload);
+		}
+
 	}
 
 }

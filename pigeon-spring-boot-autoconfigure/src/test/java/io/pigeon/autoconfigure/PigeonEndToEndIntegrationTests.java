@@ -113,11 +113,6 @@ class PigeonEndToEndIntegrationTests {
 	static class Config {
 
 		@Bean
-		Recorder recorder() {
-			return new Recorder();
-		}
-
-		@Bean
 		ItemListener itemListener(Recorder recorder) {
 			return new ItemListener(recorder);
 		}

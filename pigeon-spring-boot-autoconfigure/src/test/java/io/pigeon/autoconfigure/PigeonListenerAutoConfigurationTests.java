@@ -14,6 +14,7 @@ import io.pigeon.listener.PigeonListenerAnnotationBeanPostProcessor;
 import io.pigeon.listener.PigeonListenerEndpointRegistry;
 import org.junit.jupiter.api.Test;
 import org.postgresql.Driver;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -244,8 +246,7 @@ class PigeonListenerAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class CustomTemplateConfiguration {
 
-		final PigeonTemplate template = new PigeonTemplate(new org.springframework.jdbc.core.JdbcTemplate(),
-				tools.jackson.databind.json.JsonMapper.shared());
+		final PigeonTemplate template = new PigeonTemplate(new JdbcTemplate(), JsonMapper.shared());
 
 		@Bean
 		PigeonTemplate customTemplate() {

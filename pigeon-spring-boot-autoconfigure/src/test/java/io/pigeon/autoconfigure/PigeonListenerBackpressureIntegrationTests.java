@@ -6,8 +6,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pigeon.PigeonListener;
@@ -126,7 +130,7 @@ class PigeonListenerBackpressureIntegrationTests {
 
 		final CountDownLatch release = new CountDownLatch(1);
 
-		final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+		final AtomicInteger received = new AtomicInteger();
 
 		@PigeonListener(channel = "blocked")
 		void onChange(String payload) throws InterruptedException {
@@ -139,9 +143,9 @@ class PigeonListenerBackpressureIntegrationTests {
 
 	static class DropEvents implements ApplicationListener<PigeonNotificationsDroppedEvent> {
 
-		final java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
+		final AtomicLong total = new AtomicLong();
 
-		final java.util.Set<String> channels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+		final Set<String> channels = ConcurrentHashMap.newKeySet();
 
 		@Override
 		public void onApplicationEvent(PigeonNotificationsDroppedEvent event) {

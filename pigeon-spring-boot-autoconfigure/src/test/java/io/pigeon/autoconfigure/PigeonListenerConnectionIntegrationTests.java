@@ -10,7 +10,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.pigeon.PigeonListener;
 import io.pigeon.listener.ListenerStartupException;
 import io.pigeon.listener.ListenerStatus;
 import io.pigeon.listener.PigeonListenerEndpointRegistry;
@@ -22,9 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -40,12 +36,12 @@ class PigeonListenerConnectionIntegrationTests {
 
 	@Test
 	void listenerConnectionIsNeverTakenFromThePool() throws Exception {
-		try (ConfigurableApplicationContext context = ListenerTestApplication.run(Config.class,
+		try (ConfigurableApplicationContext context = ListenerTestApplication.run(ListenerTestApplication.WithRecordingListener.class,
 				"spring.datasource.hikari.minimum-idle=0", "spring.datasource.hikari.maximum-pool-size=1");
 				TestNotifier notifier = new TestNotifier(PigeonTestDatabase.get())) {
 			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
-			notifier.send("pooled", "delivered");
-			await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count("pooled") == 1);
+			notifier.send(ListenerTestApplication.RECORDED_CHANNEL, "delivered");
+			await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(ListenerTestApplication.RECORDED_CHANNEL) == 1);
 			HikariDataSource dataSource = (HikariDataSource) context.getBean(DataSource.class);
 			// Nothing has used the pool yet: the listener's connection did not come from it.
 			assertThat(dataSource.getHikariPoolMXBean()).isNull();
@@ -57,8 +53,8 @@ class PigeonListenerConnectionIntegrationTests {
 			HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
 			assertThat(pool.getTotalConnections()).isEqualTo(1);
 			assertThat(pool.getActiveConnections()).isZero();
-			notifier.send("pooled", "still delivered while the pool is idle");
-			await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count("pooled") == 2);
+			notifier.send(ListenerTestApplication.RECORDED_CHANNEL, "still delivered while the pool is idle");
+			await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(ListenerTestApplication.RECORDED_CHANNEL) == 2);
 			assertThat(pool.getActiveConnections()).isZero();
 		}
 	}
@@ -78,7 +74,7 @@ class PigeonListenerConnectionIntegrationTests {
 	void databaseDownAtStartupFailsStartupByDefault() throws Exception {
 		String url = "jdbc:postgresql://127.0.0.1:" + closedPort() + "/pigeon";
 		assertThatExceptionOfType(Exception.class)
-			.isThrownBy(() -> ListenerTestApplication.run(Config.class, "pigeon.listener.url=" + url))
+			.isThrownBy(() -> ListenerTestApplication.run(ListenerTestApplication.WithRecordingListener.class, "pigeon.listener.url=" + url))
 			.satisfies((failure) -> {
 				FailureAnalysis analysis = new ListenerStartupFailureAnalyzer().analyze(failure);
 				assertThat(analysis).isNotNull();
@@ -94,7 +90,7 @@ class PigeonListenerConnectionIntegrationTests {
 		PigeonTestDatabase database = PigeonTestDatabase.get();
 		try (FreezableTcpProxy proxy = FreezableTcpProxy.forJdbcUrl(database.getJdbcUrl())) {
 			proxy.refuse();
-			try (ConfigurableApplicationContext context = ListenerTestApplication.run(Config.class,
+			try (ConfigurableApplicationContext context = ListenerTestApplication.run(ListenerTestApplication.WithRecordingListener.class,
 					"pigeon.listener.fail-fast=false", "pigeon.listener.reconnect.initial-backoff=50ms",
 					"pigeon.listener.reconnect.max-backoff=200ms",
 					"pigeon.listener.url=" + proxy.proxiedUrl(database.getJdbcUrl()));
@@ -106,8 +102,8 @@ class PigeonListenerConnectionIntegrationTests {
 				proxy.accept();
 				await().atMost(TIMEOUT).until(reconnects::count, (count) -> count == 1);
 				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-				notifier.send("pooled", "after the database came back");
-				await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count("pooled") == 1);
+				notifier.send(ListenerTestApplication.RECORDED_CHANNEL, "after the database came back");
+				await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(ListenerTestApplication.RECORDED_CHANNEL) == 1);
 			}
 		}
 	}
@@ -134,42 +130,6 @@ class PigeonListenerConnectionIntegrationTests {
 				return result.next() ? result.getString(1) : null;
 			}
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@Import(ListenerTestApplication.class)
-	static class Config {
-
-		@Bean
-		Recorder recorder() {
-			return new Recorder();
-		}
-
-		@Bean
-		ReconnectEvents reconnectEvents() {
-			return new ReconnectEvents();
-		}
-
-		@Bean
-		PooledListener pooledListener(Recorder recorder) {
-			return new PooledListener(recorder);
-		}
-
-	}
-
-	static class PooledListener {
-
-		private final Recorder recorder;
-
-		PooledListener(Recorder recorder) {
-			this.recorder = recorder;
-		}
-
-		@PigeonListener(channel = "pooled")
-		void onChange(String payload) {
-			this.recorder.record("pooled", payload);
-		}
-
 	}
 
 }

@@ -20,6 +20,7 @@ import io.pigeon.PigeonErrorHandler;
 import io.pigeon.PigeonEvent;
 import io.pigeon.PigeonListener;
 import io.pigeon.PigeonTemplate;
+import io.pigeon.listener.ListenerStatus;
 import io.pigeon.listener.OverflowPayloadStore.OverflowPayloadMissingException;
 import io.pigeon.test.ChangePayloads;
 import io.pigeon.test.PigeonTestDatabase;
@@ -36,6 +37,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -336,7 +338,7 @@ class PigeonListenerIntegrationTests {
 		assertThat(meters.get("pigeon.listener.reconnects").counter().count()).isZero();
 		Health health = context.getBean(PigeonHealthIndicator.class).health();
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
-		assertThat(health.getDetails()).containsEntry("state", io.pigeon.listener.ListenerStatus.State.LISTENING);
+		assertThat(health.getDetails()).containsEntry("state", ListenerStatus.State.LISTENING);
 		assertThat((Iterable<Object>) health.getDetails().get("channels")).contains("metered", "Orders", "items");
 		assertThat((Instant) health.getDetails().get("lastNotification")).isAfter(Instant.now().minusSeconds(60));
 	}
@@ -350,11 +352,6 @@ class PigeonListenerIntegrationTests {
 	@Configuration(proxyBeanMethods = false)
 	@Import(ListenerTestApplication.class)
 	static class Config {
-
-		@Bean
-		Recorder recorder() {
-			return new Recorder();
-		}
 
 		@Bean
 		PigeonErrorHandler pigeonErrorHandler(Recorder recorder) {
@@ -382,8 +379,7 @@ class PigeonListenerIntegrationTests {
 		}
 
 		@Bean
-		TransactionTemplate transactionTemplate(
-				org.springframework.transaction.PlatformTransactionManager transactionManager) {
+		TransactionTemplate transactionTemplate(PlatformTransactionManager transactionManager) {
 			return new TransactionTemplate(transactionManager);
 		}
 

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pigeon.PigeonListener;
 import io.pigeon.PigeonListenerReconnectedEvent;
 import io.pigeon.listener.ListenerStatus;
 import io.pigeon.listener.PigeonListenerEndpointRegistry;
@@ -19,9 +18,6 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,7 +42,7 @@ class PigeonListenerReconnectIntegrationTests {
 
 	@Test
 	void terminatedBackendIsReplacedAndLaterChangesAreDelivered(CapturedOutput output) throws Exception {
-		try (ConfigurableApplicationContext context = ListenerTestApplication.run(Config.class,
+		try (ConfigurableApplicationContext context = ListenerTestApplication.run(ListenerTestApplication.WithRecordingListener.class,
 				FAST_FAULT_DETECTION); TestNotifier notifier = new TestNotifier(PigeonTestDatabase.get())) {
 			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
 			Recorder recorder = context.getBean(Recorder.class);
@@ -59,9 +55,9 @@ class PigeonListenerReconnectIntegrationTests {
 			assertThat(event.getOutageStart()).isBeforeOrEqualTo(event.getOutageEnd());
 			assertThat(registry.getStatus().getState()).isEqualTo(ListenerStatus.State.LISTENING);
 			assertThat(registry.getStatus().getBackendPid()).isPositive().isNotEqualTo(backendPid);
-			notifier.send("resilient", "after recovery");
-			await().atMost(TIMEOUT).until(() -> recorder.count("resilient") == 1);
-			assertThat(recorder.get("resilient")).containsExactly("after recovery");
+			notifier.send(ListenerTestApplication.RECORDED_CHANNEL, "after recovery");
+			await().atMost(TIMEOUT).until(() -> recorder.count(ListenerTestApplication.RECORDED_CHANNEL) == 1);
+			assertThat(recorder.get(ListenerTestApplication.RECORDED_CHANNEL)).containsExactly("after recovery");
 			assertThat(context.getBean(MeterRegistry.class).get("pigeon.listener.reconnects").counter().count())
 				.isEqualTo(1);
 			assertThat(output.getOut().split(LOST, -1)).hasSize(2);
@@ -73,7 +69,7 @@ class PigeonListenerReconnectIntegrationTests {
 	void silentPeerIsFoundByTheActiveCheckAndTheListenerRecovers(CapturedOutput output) throws Exception {
 		PigeonTestDatabase database = PigeonTestDatabase.get();
 		try (FreezableTcpProxy proxy = FreezableTcpProxy.forJdbcUrl(database.getJdbcUrl());
-				ConfigurableApplicationContext context = ListenerTestApplication.run(Config.class,
+				ConfigurableApplicationContext context = ListenerTestApplication.run(ListenerTestApplication.WithRecordingListener.class,
 						withFastFaultDetection("pigeon.listener.url=" + proxy.proxiedUrl(database.getJdbcUrl())));
 				TestNotifier notifier = new TestNotifier(database)) {
 			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
@@ -89,8 +85,8 @@ class PigeonListenerReconnectIntegrationTests {
 			proxy.unfreeze();
 			await().atMost(TIMEOUT).until(reconnects::count, (count) -> count == 1);
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-			notifier.send("resilient", "after recovery");
-			await().atMost(TIMEOUT).until(() -> recorder.count("resilient") == 1);
+			notifier.send(ListenerTestApplication.RECORDED_CHANNEL, "after recovery");
+			await().atMost(TIMEOUT).until(() -> recorder.count(ListenerTestApplication.RECORDED_CHANNEL) == 1);
 			assertThat(output.getOut().split(LOST, -1)).hasSize(2);
 			assertThat(output.getOut().split(BACK, -1)).hasSize(2);
 		}
@@ -109,42 +105,6 @@ class PigeonListenerReconnectIntegrationTests {
 			statement.setInt(1, backendPid);
 			statement.execute();
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@Import(ListenerTestApplication.class)
-	static class Config {
-
-		@Bean
-		Recorder recorder() {
-			return new Recorder();
-		}
-
-		@Bean
-		ReconnectEvents reconnectEvents() {
-			return new ReconnectEvents();
-		}
-
-		@Bean
-		ResilientListener resilientListener(Recorder recorder) {
-			return new ResilientListener(recorder);
-		}
-
-	}
-
-	static class ResilientListener {
-
-		private final Recorder recorder;
-
-		ResilientListener(Recorder recorder) {
-			this.recorder = recorder;
-		}
-
-		@PigeonListener(channel = "resilient")
-		void onChange(String payload) {
-			this.recorder.record("resilient", payload);
-		}
-
 	}
 
 }

@@ -78,11 +78,6 @@ class PigeonListenerShutdownIntegrationTests {
 	static class Config {
 
 		@Bean
-		Recorder recorder() {
-			return new Recorder();
-		}
-
-		@Bean
 		WorkingListener workingListener(Recorder recorder) {
 			return new WorkingListener(recorder);
 		}

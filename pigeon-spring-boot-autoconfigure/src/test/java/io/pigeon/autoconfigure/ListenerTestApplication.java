@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pigeon.PigeonListener;
 import io.pigeon.test.PigeonTestDatabase;
 
 import org.springframework.boot.Banner;
@@ -18,7 +17,6 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 /**
  * Starts a Spring Boot application against the test database with Pigeon's listener and the
@@ -31,8 +29,6 @@ import org.springframework.context.annotation.Import;
 		PigeonListenerAutoConfiguration.class, PigeonListenerHealthAutoConfiguration.class,
 		PigeonListenerMetricsAutoConfiguration.class })
 class ListenerTestApplication {
-
-	static final String RECORDED_CHANNEL = "recorded";
 
 	@Bean
 	SimpleMeterRegistry simpleMeterRegistry() {
@@ -71,36 +67,6 @@ class ListenerTestApplication {
 			.logStartupInfo(false)
 			.registerShutdownHook(false)
 			.properties(all.toArray(String[]::new));
-	}
-
-	/**
-	 * The test application with one listener that records every payload of channel
-	 * {@value #RECORDED_CHANNEL} under the channel's name.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@Import(ListenerTestApplication.class)
-	static class WithRecordingListener {
-
-		@Bean
-		RecordingListener recordingListener(Recorder recorder) {
-			return new RecordingListener(recorder);
-		}
-
-	}
-
-	static class RecordingListener {
-
-		private final Recorder recorder;
-
-		RecordingListener(Recorder recorder) {
-			this.recorder = recorder;
-		}
-
-		@PigeonListener(channel = RECORDED_CHANNEL)
-		void onChange(String channel, String payload) {
-			this.recorder.record(channel, payload);
-		}
-
 	}
 
 }

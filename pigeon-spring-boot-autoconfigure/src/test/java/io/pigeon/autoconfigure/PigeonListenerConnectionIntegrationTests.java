@@ -36,12 +36,12 @@ class PigeonListenerConnectionIntegrationTests {
 
 	@Test
 	void listenerConnectionIsNeverTakenFromThePool() throws Exception {
-		try (ConfigurableApplicationContext context = ListenerTestApplication.run(ListenerTestApplication.WithRecordingListener.class,
+		try (ConfigurableApplicationContext context = ListenerTestApplication.run(RecordingListenerApplication.class,
 				"spring.datasource.hikari.minimum-idle=0", "spring.datasource.hikari.maximum-pool-size=1");
 				TestNotifier notifier = new TestNotifier(PigeonTestDatabase.get())) {
 			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
-			notifier.send(ListenerTestApplication.RECORDED_CHANNEL, "delivered");
-			await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(ListenerTestApplication.RECORDED_CHANNEL) == 1);
+			notifier.send(RecordingListenerApplication.CHANNEL, "delivered");
+			await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(RecordingListenerApplication.CHANNEL) == 1);
 			HikariDataSource dataSource = (HikariDataSource) context.getBean(DataSource.class);
 			// Nothing has used the pool yet: the listener's connection did not come from it.
 			assertThat(dataSource.getHikariPoolMXBean()).isNull();
@@ -53,8 +53,8 @@ class PigeonListenerConnectionIntegrationTests {
 			HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
 			assertThat(pool.getTotalConnections()).isEqualTo(1);
 			assertThat(pool.getActiveConnections()).isZero();
-			notifier.send(ListenerTestApplication.RECORDED_CHANNEL, "still delivered while the pool is idle");
-			await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(ListenerTestApplication.RECORDED_CHANNEL) == 2);
+			notifier.send(RecordingListenerApplication.CHANNEL, "still delivered while the pool is idle");
+			await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(RecordingListenerApplication.CHANNEL) == 2);
 			assertThat(pool.getActiveConnections()).isZero();
 		}
 	}
@@ -74,7 +74,7 @@ class PigeonListenerConnectionIntegrationTests {
 	void databaseDownAtStartupFailsStartupByDefault() throws Exception {
 		String url = "jdbc:postgresql://127.0.0.1:" + closedPort() + "/pigeon";
 		assertThatExceptionOfType(Exception.class)
-			.isThrownBy(() -> ListenerTestApplication.run(ListenerTestApplication.WithRecordingListener.class, "pigeon.listener.url=" + url))
+			.isThrownBy(() -> ListenerTestApplication.run(RecordingListenerApplication.class, "pigeon.listener.url=" + url))
 			.satisfies((failure) -> {
 				FailureAnalysis analysis = new ListenerStartupFailureAnalyzer().analyze(failure);
 				assertThat(analysis).isNotNull();
@@ -90,7 +90,7 @@ class PigeonListenerConnectionIntegrationTests {
 		PigeonTestDatabase database = PigeonTestDatabase.get();
 		try (FreezableTcpProxy proxy = FreezableTcpProxy.forJdbcUrl(database.getJdbcUrl())) {
 			proxy.refuse();
-			try (ConfigurableApplicationContext context = ListenerTestApplication.run(ListenerTestApplication.WithRecordingListener.class,
+			try (ConfigurableApplicationContext context = ListenerTestApplication.run(RecordingListenerApplication.class,
 					"pigeon.listener.fail-fast=false", "pigeon.listener.reconnect.initial-backoff=50ms",
 					"pigeon.listener.reconnect.max-backoff=200ms",
 					"pigeon.listener.url=" + proxy.proxiedUrl(database.getJdbcUrl()));
@@ -102,8 +102,8 @@ class PigeonListenerConnectionIntegrationTests {
 				proxy.accept();
 				await().atMost(TIMEOUT).until(reconnects::count, (count) -> count == 1);
 				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-				notifier.send(ListenerTestApplication.RECORDED_CHANNEL, "after the database came back");
-				await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(ListenerTestApplication.RECORDED_CHANNEL) == 1);
+				notifier.send(RecordingListenerApplication.CHANNEL, "after the database came back");
+				await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(RecordingListenerApplication.CHANNEL) == 1);
 			}
 		}
 	}

@@ -42,7 +42,7 @@ class PigeonListenerReconnectIntegrationTests {
 
 	@Test
 	void terminatedBackendIsReplacedAndLaterChangesAreDelivered(CapturedOutput output) throws Exception {
-		try (ConfigurableApplicationContext context = ListenerTestApplication.run(ListenerTestApplication.WithRecordingListener.class,
+		try (ConfigurableApplicationContext context = ListenerTestApplication.run(RecordingListenerApplication.class,
 				FAST_FAULT_DETECTION); TestNotifier notifier = new TestNotifier(PigeonTestDatabase.get())) {
 			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
 			Recorder recorder = context.getBean(Recorder.class);
@@ -55,9 +55,9 @@ class PigeonListenerReconnectIntegrationTests {
 			assertThat(event.getOutageStart()).isBeforeOrEqualTo(event.getOutageEnd());
 			assertThat(registry.getStatus().getState()).isEqualTo(ListenerStatus.State.LISTENING);
 			assertThat(registry.getStatus().getBackendPid()).isPositive().isNotEqualTo(backendPid);
-			notifier.send(ListenerTestApplication.RECORDED_CHANNEL, "after recovery");
-			await().atMost(TIMEOUT).until(() -> recorder.count(ListenerTestApplication.RECORDED_CHANNEL) == 1);
-			assertThat(recorder.get(ListenerTestApplication.RECORDED_CHANNEL)).containsExactly("after recovery");
+			notifier.send(RecordingListenerApplication.CHANNEL, "after recovery");
+			await().atMost(TIMEOUT).until(() -> recorder.count(RecordingListenerApplication.CHANNEL) == 1);
+			assertThat(recorder.get(RecordingListenerApplication.CHANNEL)).containsExactly("after recovery");
 			assertThat(context.getBean(MeterRegistry.class).get("pigeon.listener.reconnects").counter().count())
 				.isEqualTo(1);
 			assertThat(output.getOut().split(LOST, -1)).hasSize(2);
@@ -69,7 +69,7 @@ class PigeonListenerReconnectIntegrationTests {
 	void silentPeerIsFoundByTheActiveCheckAndTheListenerRecovers(CapturedOutput output) throws Exception {
 		PigeonTestDatabase database = PigeonTestDatabase.get();
 		try (FreezableTcpProxy proxy = FreezableTcpProxy.forJdbcUrl(database.getJdbcUrl());
-				ConfigurableApplicationContext context = ListenerTestApplication.run(ListenerTestApplication.WithRecordingListener.class,
+				ConfigurableApplicationContext context = ListenerTestApplication.run(RecordingListenerApplication.class,
 						withFastFaultDetection("pigeon.listener.url=" + proxy.proxiedUrl(database.getJdbcUrl())));
 				TestNotifier notifier = new TestNotifier(database)) {
 			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
@@ -85,8 +85,8 @@ class PigeonListenerReconnectIntegrationTests {
 			proxy.unfreeze();
 			await().atMost(TIMEOUT).until(reconnects::count, (count) -> count == 1);
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-			notifier.send(ListenerTestApplication.RECORDED_CHANNEL, "after recovery");
-			await().atMost(TIMEOUT).until(() -> recorder.count(ListenerTestApplication.RECORDED_CHANNEL) == 1);
+			notifier.send(RecordingListenerApplication.CHANNEL, "after recovery");
+			await().atMost(TIMEOUT).until(() -> recorder.count(RecordingListenerApplication.CHANNEL) == 1);
 			assertThat(output.getOut().split(LOST, -1)).hasSize(2);
 			assertThat(output.getOut().split(BACK, -1)).hasSize(2);
 		}

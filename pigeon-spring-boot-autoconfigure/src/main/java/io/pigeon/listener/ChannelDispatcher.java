@@ -130,26 +130,28 @@ final class ChannelDispatcher {
 	}
 
 	private void dispatch() {
-		try {
-			while (!this.abandoned) {
-				String payload = this.queue.take();
-				if (payload == END) {
-					return;
-				}
-				try {
-					deliver(payload);
-				}
-				catch (RuntimeException ex) {
-					// A fault of Pigeon's own must not end the channel's delivery either.
-					this.failureHandler.deliveryFailed(this.channel, payload, ex);
-				}
-				if (this.stopping && this.queue.isEmpty()) {
-					return;
-				}
+		while (!this.abandoned) {
+			String payload;
+			try {
+				payload = this.queue.take();
 			}
-		}
-		catch (InterruptedException ex) {
-			// Abandoned at shutdown.
+			catch (InterruptedException ex) {
+				// Abandoned at shutdown, or an interrupt a listener left behind: the loop decides.
+				continue;
+			}
+			if (payload == END) {
+				return;
+			}
+			try {
+				deliver(payload);
+			}
+			catch (RuntimeException ex) {
+				// A fault of Pigeon's own must not end the channel's delivery either.
+				this.failureHandler.deliveryFailed(this.channel, payload, ex);
+			}
+			if (this.stopping && this.queue.isEmpty()) {
+				return;
+			}
 		}
 	}
 
@@ -164,12 +166,16 @@ final class ChannelDispatcher {
 		}
 		recordLag(notification);
 		for (MethodListenerAdapter listener : this.listeners) {
+			if (!listener.accepts(notification)) {
+				continue;
+			}
+			// An interrupt left behind by an earlier listener is not meant for this one; one from
+			// abandon() comes after its flag, so it is either seen here or reaches the call.
+			Thread.interrupted();
 			if (this.abandoned) {
 				return;
 			}
-			if (listener.accepts(notification)) {
-				invoke(listener, notification);
-			}
+			invoke(listener, notification);
 		}
 	}
 

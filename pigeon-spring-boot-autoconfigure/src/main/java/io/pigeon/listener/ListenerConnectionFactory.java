@@ -86,7 +86,8 @@ public class ListenerConnectionFactory {
 		}
 		try {
 			connection.setAutoCommit(true);
-			connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, this.networkTimeout.toMillis()));
+			int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, this.networkTimeout.toMillis());
+			connection.setNetworkTimeout(Runnable::run, timeoutMillis);
 			refuseHotStandby(connection);
 			boolean lowLatency = this.latencyTuner.apply(connection);
 			return new ListenerConnection(connection, connection.unwrap(PGConnection.class), lowLatency);

@@ -42,7 +42,8 @@ public record ListenerSettings(int queueCapacity, Duration validationInterval, D
 
 	private static void require(boolean positive, String property, Object value) {
 		if (!positive) {
-			throw new InvalidConfigurationPropertyValueException(property, value, "The value must be greater than zero.");
+			throw new InvalidConfigurationPropertyValueException(property, value,
+					"The value must be greater than zero.");
 		}
 	}
 

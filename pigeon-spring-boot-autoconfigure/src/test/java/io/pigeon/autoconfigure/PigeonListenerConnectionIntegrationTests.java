@@ -41,7 +41,7 @@ class PigeonListenerConnectionIntegrationTests {
 				TestNotifier notifier = new TestNotifier(PigeonTestDatabase.get())) {
 			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
 			notifier.send(RecordingListenerApplication.CHANNEL, "delivered");
-			await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(RecordingListenerApplication.CHANNEL) == 1);
+			await().atMost(TIMEOUT).until(() -> recorded(context) == 1);
 			HikariDataSource dataSource = (HikariDataSource) context.getBean(DataSource.class);
 			// Nothing has used the pool yet: the listener's connection did not come from it.
 			assertThat(dataSource.getHikariPoolMXBean()).isNull();
@@ -54,7 +54,7 @@ class PigeonListenerConnectionIntegrationTests {
 			assertThat(pool.getTotalConnections()).isEqualTo(1);
 			assertThat(pool.getActiveConnections()).isZero();
 			notifier.send(RecordingListenerApplication.CHANNEL, "still delivered while the pool is idle");
-			await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(RecordingListenerApplication.CHANNEL) == 2);
+			await().atMost(TIMEOUT).until(() -> recorded(context) == 2);
 			assertThat(pool.getActiveConnections()).isZero();
 		}
 	}
@@ -74,7 +74,8 @@ class PigeonListenerConnectionIntegrationTests {
 	void databaseDownAtStartupFailsStartupByDefault() throws Exception {
 		String url = "jdbc:postgresql://127.0.0.1:" + closedPort() + "/pigeon";
 		assertThatExceptionOfType(Exception.class)
-			.isThrownBy(() -> ListenerTestApplication.run(RecordingListenerApplication.class, "pigeon.listener.url=" + url))
+			.isThrownBy(() -> ListenerTestApplication.run(RecordingListenerApplication.class,
+					"pigeon.listener.url=" + url))
 			.satisfies((failure) -> {
 				FailureAnalysis analysis = new ListenerStartupFailureAnalyzer().analyze(failure);
 				assertThat(analysis).isNotNull();
@@ -90,7 +91,8 @@ class PigeonListenerConnectionIntegrationTests {
 		PigeonTestDatabase database = PigeonTestDatabase.get();
 		try (FreezableTcpProxy proxy = FreezableTcpProxy.forJdbcUrl(database.getJdbcUrl())) {
 			proxy.refuse();
-			try (ConfigurableApplicationContext context = ListenerTestApplication.run(RecordingListenerApplication.class,
+			try (ConfigurableApplicationContext context = ListenerTestApplication.run(
+					RecordingListenerApplication.class,
 					"pigeon.listener.fail-fast=false", "pigeon.listener.reconnect.initial-backoff=50ms",
 					"pigeon.listener.reconnect.max-backoff=200ms",
 					"pigeon.listener.url=" + proxy.proxiedUrl(database.getJdbcUrl()));
@@ -103,9 +105,13 @@ class PigeonListenerConnectionIntegrationTests {
 				await().atMost(TIMEOUT).until(reconnects::count, (count) -> count == 1);
 				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 				notifier.send(RecordingListenerApplication.CHANNEL, "after the database came back");
-				await().atMost(TIMEOUT).until(() -> context.getBean(Recorder.class).count(RecordingListenerApplication.CHANNEL) == 1);
+				await().atMost(TIMEOUT).until(() -> recorded(context) == 1);
 			}
 		}
+	}
+
+	private static int recorded(ConfigurableApplicationContext context) {
+		return context.getBean(Recorder.class).count(RecordingListenerApplication.CHANNEL);
 	}
 
 	private static int closedPort() throws Exception {

@@ -59,8 +59,8 @@ class ListenerMethodSignatureTests {
 
 	private static void assertRefused(String name, Class<?>... parameterTypes) {
 		assertThatExceptionOfType(InvalidPigeonListenerException.class).isThrownBy(() -> of(name, parameterTypes))
-			.withMessageStartingWith("@PigeonListener method 'io.pigeon.listener.ListenerMethodSignatureTests.Listeners."
-					+ name + "(")
+			.withMessageStartingWith(
+					"@PigeonListener method 'io.pigeon.listener.ListenerMethodSignatureTests.Listeners." + name + "(")
 			.withMessageContaining("has an unsupported parameter list: declare (PigeonEvent<T> event), (T data), "
 					+ "(String payload) or (String channel, String payload)");
 	}

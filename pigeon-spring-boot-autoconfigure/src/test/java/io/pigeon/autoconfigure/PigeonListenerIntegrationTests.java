@@ -232,6 +232,14 @@ class PigeonListenerIntegrationTests {
 	}
 
 	@Test
+	void listenerThatLeavesItsThreadInterruptedDoesNotEndItsChannel() throws Exception {
+		notifier.send("interrupting", "first");
+		notifier.send("interrupting", "second");
+		await().atMost(TIMEOUT).until(() -> recorder.count("interrupting") == 2);
+		assertThat(recorder.get("interrupting")).containsExactly("first", "second");
+	}
+
+	@Test
 	void transactionalListenerRunsInATransactionThroughItsProxy() throws Exception {
 		assertThat(AopUtils.isAopProxy(context.getBean(TransactionalListener.class))).isTrue();
 		notifier.send("tx", "{}");
@@ -485,6 +493,12 @@ class PigeonListenerIntegrationTests {
 		@PigeonListener(channel = "failing")
 		void other(String payload) {
 			this.recorder.record("failing.other", payload);
+		}
+
+		@PigeonListener(channel = "interrupting")
+		void interrupting(String payload) {
+			this.recorder.record("interrupting", payload);
+			Thread.currentThread().interrupt();
 		}
 
 		@PigeonListener(channel = "template")

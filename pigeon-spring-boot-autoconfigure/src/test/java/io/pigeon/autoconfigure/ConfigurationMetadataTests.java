@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for the configuration metadata generated from {@link PigeonProperties} and
- * {@code additional-spring-configuration-metadata.json}: every key of the installer is
- * documented, with its default and its valid values.
+ * {@code additional-spring-configuration-metadata.json}: every key of the installer and of the
+ * listener is documented, with its default and its valid values.
  */
 class ConfigurationMetadataTests {
 
@@ -49,6 +49,10 @@ class ConfigurationMetadataTests {
 		defaults.put(TRIGGER + "update-of", null);
 		defaults.put(TRIGGER + "timing", "\"after\"");
 		defaults.put(TRIGGER + "active", "true");
+		assertDocumentedWithDefaults(defaults);
+	}
+
+	private void assertDocumentedWithDefaults(Map<String, String> defaults) {
 		defaults.forEach((name, defaultValue) -> {
 			JsonNode property = find("properties", name);
 			assertThat(property).as(name).isNotNull();
@@ -56,6 +60,24 @@ class ConfigurationMetadataTests {
 			JsonNode actual = property.get("defaultValue");
 			assertThat((actual != null) ? actual.toString() : null).as(name).isEqualTo(defaultValue);
 		});
+	}
+
+	@Test
+	void documentsEveryListenerKeyWithItsDefault() {
+		Map<String, String> defaults = new LinkedHashMap<>();
+		defaults.put("pigeon.listener.enabled", "true");
+		defaults.put("pigeon.listener.url", null);
+		defaults.put("pigeon.listener.username", null);
+		defaults.put("pigeon.listener.password", null);
+		defaults.put("pigeon.listener.queue-capacity", "10000");
+		defaults.put("pigeon.listener.overflow-retention", "\"1h\"");
+		defaults.put("pigeon.listener.validation-interval", "\"5s\"");
+		defaults.put("pigeon.listener.validation-timeout", "\"5s\"");
+		defaults.put("pigeon.listener.shutdown-timeout", "\"10s\"");
+		defaults.put("pigeon.listener.fail-fast", "true");
+		defaults.put("pigeon.listener.reconnect.initial-backoff", "\"100ms\"");
+		defaults.put("pigeon.listener.reconnect.max-backoff", "\"30s\"");
+		assertDocumentedWithDefaults(defaults);
 	}
 
 	@Test

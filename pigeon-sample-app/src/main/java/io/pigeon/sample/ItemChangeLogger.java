@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Logs every change to the {@code items} table in one line, for example
- * {@code INSERT on pigeon_sample.items: {item_no=1, item_description=Bird seed, price=4.5, …}}.
+ * {@code INSERT on pigeon_sample.items: {item_no=1, item_description=Bird seed, price=4.25, …}}.
  */
 @Component
 public class ItemChangeLogger {

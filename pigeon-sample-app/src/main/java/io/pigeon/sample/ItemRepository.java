@@ -17,8 +17,6 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ItemRepository {
 
-	private static final String COLUMNS = "item_no, item_description, price, updated_at, attributes";
-
 	private final JdbcTemplate jdbcTemplate;
 
 	public ItemRepository(JdbcTemplate jdbcTemplate) {
@@ -30,7 +28,10 @@ public class ItemRepository {
 	 * @return the items
 	 */
 	public List<Item> findAll() {
-		return this.jdbcTemplate.query("SELECT " + COLUMNS + " FROM items ORDER BY item_no", ItemRepository::item);
+		return this.jdbcTemplate.query("""
+				SELECT item_no, item_description, price, updated_at, attributes
+				FROM items
+				ORDER BY item_no""", ItemRepository::item);
 	}
 
 	/**
@@ -44,7 +45,8 @@ public class ItemRepository {
 		return this.jdbcTemplate.queryForObject("""
 				INSERT INTO items (item_description, price, attributes)
 				VALUES (?, ?, jsonb_build_object('source', ?::text))
-				RETURNING\s""" + COLUMNS, ItemRepository::item, description, price, source);
+				RETURNING item_no, item_description, price, updated_at, attributes""", ItemRepository::item,
+				description, price, source);
 	}
 
 	/**
@@ -58,7 +60,10 @@ public class ItemRepository {
 		return this.jdbcTemplate.query("""
 				UPDATE items SET item_description = ?, price = ?, updated_at = now()
 				WHERE item_no = ?
-				RETURNING\s""" + COLUMNS, ItemRepository::item, description, price, itemNo).stream().findFirst();
+				RETURNING item_no, item_description, price, updated_at, attributes""", ItemRepository::item,
+				description, price, itemNo)
+			.stream()
+			.findFirst();
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -76,6 +77,8 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 	private volatile Map<String, ChannelDispatcher> dispatchers = Map.of();
 
 	private @Nullable ScheduledExecutorService tasks;
+
+	private final List<Thread> taskThreads = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Create a new registry.
@@ -208,6 +211,7 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 		ScheduledThreadPoolExecutor tasks = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 			Thread thread = new Thread(runnable, TASKS_THREAD_NAME);
 			thread.setDaemon(true);
+			this.taskThreads.add(thread);
 			return thread;
 		});
 		tasks.setRemoveOnCancelPolicy(true);
@@ -336,6 +340,12 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 		if (!tasks.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
 			tasks.shutdownNow();
 		}
+		// A terminated pool's last worker is still on its way out: join it so that no thread
+		// outlives stop().
+		for (Thread thread : this.taskThreads) {
+			thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+		}
+		this.taskThreads.removeIf((thread) -> !thread.isAlive());
 	}
 
 	@Override

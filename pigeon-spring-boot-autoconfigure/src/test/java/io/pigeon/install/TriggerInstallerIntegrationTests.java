@@ -103,7 +103,8 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 				+ " 'pigeon_items_notify' AND tgrelid = '" + this.schema + ".items'::regclass UNION ALL SELECT xmin"
 				+ " FROM pg_proc WHERE oid = '" + this.schema + ".pigeon_items_notify_fn'::regproc) x"))
 			.containsExactly("1");
-		assertThat(rows("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'pigeon_items_notify'"))
+		assertThat(rows("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'pigeon_items_notify'"
+				+ " AND tgrelid = '" + this.schema + ".items'::regclass"))
 			.singleElement()
 			.asString()
 			.contains("AFTER INSERT ON");
@@ -168,7 +169,8 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 		install(table("items", "name=watch"));
 		assertThat(install(table("items", "name=watch", "active=false")).removed()).isEqualTo(1);
 		assertThat(triggers("items")).isEmpty();
-		assertThat(rows("SELECT 1 FROM pg_proc WHERE proname = 'watch_fn'")).isEmpty();
+		assertThat(rows("SELECT 1 FROM pg_proc WHERE proname = 'watch_fn' AND pronamespace = '" + this.schema
+				+ "'::regnamespace")).isEmpty();
 		assertThat(install(table("items", "name=watch", "active=false")).removed()).isZero();
 		assertThat(install(table("items", "name=watch")).installed()).isEqualTo(1);
 		assertThat(triggers("items")).singleElement().asString().startsWith("watch|");
@@ -304,7 +306,8 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 		try {
 			install(concat(table("items"), "pigeon.install.username=" + role, "pigeon.install.password=ddl"));
 			assertThat(history()).allSatisfy((row) -> assertThat(row).endsWith("|" + role));
-			assertThat(rows("SELECT proowner::regrole FROM pg_proc WHERE proname = 'pigeon_items_notify_fn'"))
+			assertThat(rows("SELECT proowner::regrole FROM pg_proc WHERE proname = 'pigeon_items_notify_fn'"
+					+ " AND pronamespace = '" + this.schema + "'::regnamespace"))
 				.containsExactly(role);
 		}
 		finally {

@@ -6,6 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.pigeon.sql.NotificationCollector.Notification;
 import io.pigeon.sql.TriggerTestSchema.Write;
@@ -46,25 +48,17 @@ class StatementTriggerIntegrationTests {
 		}
 	}
 
-	@Test
-	void afterInsertCountsInsertedRows() throws SQLException {
-		install("counted", AFTER, INSERT);
-		Write write = this.schema.write("INSERT INTO " + items() + " SELECT n, 'x' FROM generate_series(10, 14) n");
-		assertOne(write, "counted", "INSERT", ",\"count\":5");
-	}
-
-	@Test
-	void afterUpdateCountsUpdatedRows() throws SQLException {
-		install("counted", AFTER, UPDATE);
-		Write write = this.schema.write("UPDATE " + items() + " SET item_description = 'z' WHERE item_no <= 2");
-		assertOne(write, "counted", "UPDATE", ",\"count\":2");
-	}
-
-	@Test
-	void afterDeleteCountsDeletedRows() throws SQLException {
-		install("counted", AFTER, DELETE);
-		Write write = this.schema.write("DELETE FROM " + items());
-		assertOne(write, "counted", "DELETE", ",\"count\":3");
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			INSERT | INSERT INTO %s SELECT n, 'x' FROM generate_series(10, 14) n | 5
+			UPDATE | UPDATE %s SET item_description = 'z' WHERE item_no <= 2       | 2
+			DELETE | DELETE FROM %s                                                | 3
+			""")
+	void afterTriggerOnOneEventCountsTheRowsTouched(TriggerEvent event, String statement, int count)
+			throws SQLException {
+		install("counted", AFTER, event);
+		Write write = this.schema.write(statement.formatted(items()));
+		assertOne(write, "counted", event.name(), ",\"count\":" + count);
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 /**
- * Pigeon's public API: {@link io.pigeon.PigeonListener}, the events it delivers and {@link io.pigeon.PigeonAction}.
+ * Pigeon's public API: {@link io.pigeon.PigeonListener}, the events it delivers, {@link io.pigeon.PigeonAction} and
+ * {@link io.pigeon.PigeonTemplate} for sending.
  */
 @NullMarked
 package io.pigeon;

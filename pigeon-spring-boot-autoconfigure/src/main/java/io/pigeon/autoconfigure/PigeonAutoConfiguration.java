@@ -1,9 +1,30 @@
 package io.pigeon.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import io.pigeon.install.InstallProblem;
+import io.pigeon.install.InstallSettings;
+import io.pigeon.install.PigeonInstallException;
+import io.pigeon.install.PigeonInstallRunner;
+import io.pigeon.install.TriggerInstaller;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration for Pigeon: installs the configured triggers
@@ -15,5 +36,67 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 @ConditionalOnBooleanProperty(name = "pigeon.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PigeonProperties.class)
 public final class PigeonAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnSingleCandidate(DataSource.class)
+	static class InstallerConfiguration {
+
+		private static final String EXPORT_LOCATION_PROPERTY = "pigeon.install.export-location";
+
+		@Bean
+		@ConditionalOnMissingBean
+		TriggerInstaller pigeonTriggerInstaller(DataSource dataSource, PigeonProperties properties) {
+			PigeonProperties.Install install = properties.getInstall();
+			return new TriggerInstaller(installDataSource(dataSource, install),
+					TriggerConfigurationResolver.resolve(properties),
+					new InstallSettings(StringUtils.hasLength(install.getSchema()) ? install.getSchema() : null,
+							install.getHistoryTable(), install.getLockTimeout()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		PigeonInstallRunner pigeonInstallRunner(TriggerInstaller installer, PigeonProperties properties,
+				ResourceLoader resourceLoader) {
+			PigeonProperties.Install install = properties.getInstall();
+			return new PigeonInstallRunner(installer, install.getMode(),
+					exportDirectory(install.getExportLocation(), resourceLoader));
+		}
+
+		/**
+		 * Like {@code spring.flyway.user}: separate credentials give the DDL its own
+		 * connection to the application's database, outside the application's pool.
+		 */
+		private static DataSource installDataSource(DataSource dataSource, PigeonProperties.Install install) {
+			if (install.getUsername() == null && install.getPassword() == null) {
+				return dataSource;
+			}
+			DataSourceBuilder<SimpleDriverDataSource> builder = DataSourceBuilder.derivedFrom(dataSource)
+				.type(SimpleDriverDataSource.class);
+			if (install.getUsername() != null) {
+				builder.username(install.getUsername());
+			}
+			if (install.getPassword() != null) {
+				builder.password(install.getPassword());
+			}
+			return builder.build();
+		}
+
+		private static @Nullable Path exportDirectory(@Nullable String location, ResourceLoader resourceLoader) {
+			if (!StringUtils.hasText(location)) {
+				return null;
+			}
+			try {
+				return resourceLoader.getResource(location).getFilePath();
+			}
+			catch (IOException | UnsupportedOperationException ex) {
+				throw new PigeonInstallException("Pigeon could not export its scripts",
+						List.of(new InstallProblem(EXPORT_LOCATION_PROPERTY,
+								"'" + location + "' is not a location in the file system",
+								"Use a file: location, for example 'file:pigeon/scripts'.")),
+						ex);
+			}
+		}
+
+	}
 
 }

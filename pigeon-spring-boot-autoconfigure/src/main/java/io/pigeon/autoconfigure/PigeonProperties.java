@@ -413,9 +413,23 @@ public class PigeonProperties {
 		private Duration validationInterval = Duration.ofSeconds(5);
 
 		/**
+		 * Maximum time to wait for each answer from the database on the listener connection
+		 * (connecting, the connection check, LISTEN) before the connection is considered
+		 * lost.
+		 */
+		private Duration validationTimeout = Duration.ofSeconds(5);
+
+		/**
 		 * Maximum time to wait for in-flight listener calls on shutdown.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Whether to fail start-up when the listener connection cannot be established.
+		 * When 'false', the application starts without it and keeps retrying in the
+		 * background; a PigeonListenerReconnectedEvent announces when listening begins.
+		 */
+		private boolean failFast = true;
 
 		private final Reconnect reconnect = new Reconnect();
 
@@ -473,6 +487,22 @@ public class PigeonProperties {
 
 		public void setValidationInterval(Duration validationInterval) {
 			this.validationInterval = validationInterval;
+		}
+
+		public Duration getValidationTimeout() {
+			return this.validationTimeout;
+		}
+
+		public void setValidationTimeout(Duration validationTimeout) {
+			this.validationTimeout = validationTimeout;
+		}
+
+		public boolean isFailFast() {
+			return this.failFast;
+		}
+
+		public void setFailFast(boolean failFast) {
+			this.failFast = failFast;
 		}
 
 		public Duration getShutdownTimeout() {

@@ -1,0 +1,29 @@
+package io.pigeon.autoconfigure;
+
+import io.pigeon.listener.ListenerStartupException;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Explains a start-up that failed because Pigeon's listener could not connect.
+ *
+ * @since 0.1.0
+ */
+class ListenerStartupFailureAnalyzer extends AbstractFailureAnalyzer<ListenerStartupException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, ListenerStartupException cause) {
+		String description = "Pigeon's listener could not LISTEN on " + cause.getUrl() + ":\n\n    "
+				+ ((cause.getCause() != null) ? cause.getCause().getMessage() : cause.getMessage());
+		if (cause.isHotStandby()) {
+			return new FailureAnalysis(description, "Point pigeon.listener.url at the primary server: a hot standby "
+					+ "cannot LISTEN.", cause);
+		}
+		return new FailureAnalysis(description, "Check that PostgreSQL is reachable at that URL with the configured "
+				+ "credentials (pigeon.listener.url, pigeon.listener.username and pigeon.listener.password, which "
+				+ "default to the application's datasource). To start without the listener and let it keep "
+				+ "reconnecting in the background, set pigeon.listener.fail-fast=false.", cause);
+	}
+
+}

@@ -1,0 +1,115 @@
+package io.pigeon.autoconfigure;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pigeon.listener.ListenerMetrics;
+
+/**
+ * Records the listener's measurements with Micrometer: {@code pigeon.notifications.received} and
+ * {@code pigeon.notifications.dropped} (tag {@code channel}), {@code pigeon.listener.invocations}
+ * (tags {@code channel}, {@code outcome}), the timers {@code pigeon.listener.duration} (tag
+ * {@code channel}) and {@code pigeon.listener.lag} (tag {@code channel}, from the change to its
+ * dispatch), and {@code pigeon.listener.reconnects}.
+ *
+ * @since 0.1.0
+ */
+public class MicrometerListenerMetrics implements ListenerMetrics {
+
+	private final MeterRegistry registry;
+
+	private final Counter reconnects;
+
+	/**
+	 * Create a new instance recording to the given registry.
+	 * @param registry the meter registry
+	 */
+	public MicrometerListenerMetrics(MeterRegistry registry) {
+		this.registry = registry;
+		this.reconnects = Counter.builder("pigeon.listener.reconnects")
+			.description("Times the listener connection was re-established after an outage")
+			.register(registry);
+	}
+
+	@Override
+	public ChannelMetrics channel(String channel) {
+		return new MicrometerChannelMetrics(this.registry, channel);
+	}
+
+	@Override
+	public void reconnected() {
+		this.reconnects.increment();
+	}
+
+	private static final class MicrometerChannelMetrics implements ChannelMetrics {
+
+		private final Counter received;
+
+		private final Counter dropped;
+
+		private final Counter successes;
+
+		private final Counter failures;
+
+		private final Timer duration;
+
+		private final Timer lag;
+
+		MicrometerChannelMetrics(MeterRegistry registry, String channel) {
+			this.received = Counter.builder("pigeon.notifications.received")
+				.description("Notifications read from the listener connection")
+				.tag("channel", channel)
+				.register(registry);
+			this.dropped = Counter.builder("pigeon.notifications.dropped")
+				.description("Notifications dropped because the channel's buffer was full")
+				.tag("channel", channel)
+				.register(registry);
+			this.successes = invocations(registry, channel, "success");
+			this.failures = invocations(registry, channel, "failure");
+			this.duration = Timer.builder("pigeon.listener.duration")
+				.description("Time spent in listener methods")
+				.tag("channel", channel)
+				.register(registry);
+			this.lag = Timer.builder("pigeon.listener.lag")
+				.description("Time from a change (the trigger's timestamp) to its dispatch to listener methods")
+				.tag("channel", channel)
+				.register(registry);
+		}
+
+		private static Counter invocations(MeterRegistry registry, String channel, String outcome) {
+			return Counter.builder("pigeon.listener.invocations")
+				.description("Calls of listener methods")
+				.tag("channel", channel)
+				.tag("outcome", outcome)
+				.register(registry);
+		}
+
+		@Override
+		public void received() {
+			this.received.increment();
+		}
+
+		@Override
+		public void dropped() {
+			this.dropped.increment();
+		}
+
+		@Override
+		public void lag(long micros) {
+			// A clock behind the database's makes the lag negative: it is then unknown.
+			if (micros >= 0) {
+				this.lag.record(micros, TimeUnit.MICROSECONDS);
+			}
+		}
+
+		@Override
+		public void invoked(boolean success, long nanos) {
+			(success ? this.successes : this.failures).increment();
+			this.duration.record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.pigeon.autoconfigure;
+
+import java.time.Instant;
+
+import io.pigeon.listener.ListenerStatus;
+import io.pigeon.listener.PigeonListenerEndpointRegistry;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Health of Pigeon's listener, contributed as {@code pigeon}: {@code UP} with the channels and
+ * the time of the last notification while listening (or when there is nothing to listen to),
+ * {@code DOWN} while the connection is lost or not yet established.
+ *
+ * @since 0.1.0
+ */
+public class PigeonHealthIndicator extends AbstractHealthIndicator {
+
+	private final PigeonListenerEndpointRegistry registry;
+
+	/**
+	 * Create a new health indicator.
+	 * @param registry the listener whose health to report
+	 */
+	public PigeonHealthIndicator(PigeonListenerEndpointRegistry registry) {
+		super("Pigeon listener health check failed");
+		this.registry = registry;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		ListenerStatus status = this.registry.getStatus();
+		ListenerStatus.State state = status.getState();
+		switch (state) {
+			case LISTENING, IDLE -> builder.up();
+			case STOPPED -> builder.outOfService();
+			case STARTING, DISCONNECTED -> builder.down();
+		}
+		builder.withDetail("state", state).withDetail("channels", this.registry.getChannels());
+		Instant lastNotification = status.getLastNotification();
+		if (lastNotification != null) {
+			builder.withDetail("lastNotification", lastNotification);
+		}
+		Instant disconnectedSince = status.getDisconnectedSince();
+		if (state == ListenerStatus.State.DISCONNECTED && disconnectedSince != null) {
+			builder.withDetail("disconnectedSince", disconnectedSince)
+				.withDetail("failedAttempts", status.getFailedAttempts())
+				.withDetail("error", status.getLastError());
+		}
+	}
+
+}

@@ -1,0 +1,3 @@
+-- One single-row INSERT per transaction into the table named by -D table=...
+\set n random(1, 1000000)
+INSERT INTO pigeon_bench.:table VALUES (:n, 'item ' || :n, 12.34, now(), '{"colour": "red", "sizes": [1, 2]}', NULL);

@@ -1,0 +1,139 @@
+package io.pigeon.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the configuration metadata generated from {@link PigeonProperties} and
+ * {@code additional-spring-configuration-metadata.json}: every key of the installer and of the
+ * listener is documented, with its default and its valid values.
+ */
+class ConfigurationMetadataTests {
+
+	private static final String TRIGGER = "pigeon.schemas[].tables[].triggers[].";
+
+	private final JsonNode metadata = read();
+
+	@Test
+	void documentsEveryInstallerKeyWithItsDefault() {
+		Map<String, String> defaults = new LinkedHashMap<>();
+		defaults.put("pigeon.enabled", "true");
+		defaults.put("pigeon.install.mode", "\"auto\"");
+		defaults.put("pigeon.install.schema", null);
+		defaults.put("pigeon.install.history-table", "\"pigeon_schema_history\"");
+		defaults.put("pigeon.install.lock-timeout", "\"60s\"");
+		defaults.put("pigeon.install.export-location", null);
+		defaults.put("pigeon.install.username", null);
+		defaults.put("pigeon.install.password", null);
+		defaults.put("pigeon.schemas[].name", null);
+		defaults.put("pigeon.schemas[].tables[].name", null);
+		defaults.put(TRIGGER + "name", null);
+		defaults.put(TRIGGER + "function", null);
+		defaults.put(TRIGGER + "channel", null);
+		defaults.put(TRIGGER + "columns", null);
+		defaults.put(TRIGGER + "include-old", "false");
+		defaults.put(TRIGGER + "level", "\"row\"");
+		defaults.put(TRIGGER + "events", "[\"insert\",\"update\",\"delete\"]");
+		defaults.put(TRIGGER + "update-of", null);
+		defaults.put(TRIGGER + "timing", "\"after\"");
+		defaults.put(TRIGGER + "active", "true");
+		assertDocumentedWithDefaults(defaults);
+	}
+
+	private void assertDocumentedWithDefaults(Map<String, String> defaults) {
+		defaults.forEach((name, defaultValue) -> {
+			JsonNode property = find("properties", name);
+			assertThat(property).as(name).isNotNull();
+			assertThat(property.path("description").asString()).as(name).isNotBlank();
+			JsonNode actual = property.get("defaultValue");
+			assertThat((actual != null) ? actual.toString() : null).as(name).isEqualTo(defaultValue);
+		});
+	}
+
+	@Test
+	void documentsEveryListenerKeyWithItsDefault() {
+		Map<String, String> defaults = new LinkedHashMap<>();
+		defaults.put("pigeon.listener.enabled", "true");
+		defaults.put("pigeon.listener.url", null);
+		defaults.put("pigeon.listener.username", null);
+		defaults.put("pigeon.listener.password", null);
+		defaults.put("pigeon.listener.queue-capacity", "10000");
+		defaults.put("pigeon.listener.overflow-retention", "\"1h\"");
+		defaults.put("pigeon.listener.validation-interval", "\"5s\"");
+		defaults.put("pigeon.listener.validation-timeout", "\"5s\"");
+		defaults.put("pigeon.listener.shutdown-timeout", "\"10s\"");
+		defaults.put("pigeon.listener.fail-fast", "true");
+		defaults.put("pigeon.listener.reconnect.initial-backoff", "\"100ms\"");
+		defaults.put("pigeon.listener.reconnect.max-backoff", "\"30s\"");
+		assertDocumentedWithDefaults(defaults);
+	}
+
+	@Test
+	void describesEveryProperty() {
+		assertThat(this.metadata.get("properties").values())
+			.allSatisfy((property) -> assertThat(property.path("description").asString())
+				.as(property.get("name").asString())
+				.isNotBlank());
+	}
+
+	@Test
+	void hintsTheValidValuesOfEveryEnumeratedKey() {
+		assertThat(values("pigeon.install.mode")).containsExactly("auto", "validate", "none");
+		assertThat(values(TRIGGER + "level")).containsExactly("row", "statement");
+		assertThat(values(TRIGGER + "timing")).containsExactly("before", "after", "instead-of");
+		assertThat(values(TRIGGER + "events")).containsExactly("insert", "update", "delete", "truncate");
+	}
+
+	private List<String> values(String name) {
+		JsonNode hint = find("hints", name);
+		assertThat(hint).as(name).isNotNull();
+		return hint.get("values").values().stream().map((value) -> value.get("value").asString()).toList();
+	}
+
+	private JsonNode find(String section, String name) {
+		return this.metadata.get(section)
+			.values()
+			.stream()
+			.filter((entry) -> entry.get("name").asString().equals(name))
+			.findFirst()
+			.orElse(null);
+	}
+
+	/**
+	 * Every Spring Boot jar has its own metadata too: pick Pigeon's.
+	 */
+	private static JsonNode read() {
+		try {
+			JsonMapper mapper = JsonMapper.builder().build();
+			for (Resource resource : new PathMatchingResourcePatternResolver()
+				.getResources("classpath*:META-INF/spring-configuration-metadata.json")) {
+				try (InputStream input = resource.getInputStream()) {
+					JsonNode metadata = mapper.readTree(input);
+					if (metadata.get("groups")
+						.values()
+						.stream()
+						.anyMatch((group) -> group.get("name").asString().equals("pigeon"))) {
+						return metadata;
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("The configuration metadata cannot be read", ex);
+		}
+		throw new IllegalStateException("Pigeon's generated configuration metadata is missing");
+	}
+
+}

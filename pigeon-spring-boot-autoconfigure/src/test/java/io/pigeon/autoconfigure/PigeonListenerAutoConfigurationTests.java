@@ -1,0 +1,354 @@
+package io.pigeon.autoconfigure;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pigeon.PigeonListener;
+import io.pigeon.PigeonTemplate;
+import io.pigeon.listener.InvalidPigeonListenerException;
+import io.pigeon.listener.ListenerConnectionFactory;
+import io.pigeon.listener.ListenerMetrics;
+import io.pigeon.listener.ListenerStatus;
+import io.pigeon.listener.PigeonListenerAnnotationBeanPostProcessor;
+import io.pigeon.listener.PigeonListenerEndpointRegistry;
+import org.junit.jupiter.api.Test;
+import org.postgresql.Driver;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the conditions of {@link PigeonListenerAutoConfiguration} and of its health and
+ * metrics auto-configurations. No test here opens a listener connection: without a listener
+ * method there is none to open.
+ */
+class PigeonListenerAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, PigeonAutoConfiguration.class,
+				PigeonListenerAutoConfiguration.class, PigeonListenerHealthAutoConfiguration.class,
+				PigeonListenerMetricsAutoConfiguration.class))
+		.withPropertyValues("pigeon.install.mode=none");
+
+	@Test
+	void isRegisteredAsAutoConfigurations() {
+		assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader())).contains(
+				PigeonListenerAutoConfiguration.class.getName(), PigeonListenerHealthAutoConfiguration.class.getName(),
+				PigeonListenerMetricsAutoConfiguration.class.getName());
+	}
+
+	@Test
+	void registersItsFailureAnalyzers() {
+		assertThat(SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class, null, FailureHandler.handleMessage((message, failure) -> {
+			}))).hasAtLeastOneElementOfType(ListenerStartupFailureAnalyzer.class)
+			.hasAtLeastOneElementOfType(InvalidPigeonListenerFailureAnalyzer.class);
+	}
+
+	@Test
+	void withoutListenerMethodsConfiguresTheListenerButOpensNoConnection() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(PigeonListenerEndpointRegistry.class)
+				.hasSingleBean(PigeonListenerAnnotationBeanPostProcessor.class)
+				.hasSingleBean(ListenerConnectionFactory.class)
+				.hasSingleBean(PigeonTemplate.class)
+				.hasSingleBean(PigeonHealthIndicator.class);
+			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
+			assertThat(registry.isRunning()).isTrue();
+			assertThat(registry.getStatus().getState()).isEqualTo(ListenerStatus.State.IDLE);
+			assertThat(PigeonThreads.alive()).isEmpty();
+		});
+	}
+
+	@Test
+	void connectionDefaultsToTheApplicationsDataSourceSettings() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://db.example.com/app?ssl=true")
+			.run((context) -> assertThat(context.getBean(ListenerConnectionFactory.class).getDisplayUrl())
+				.isEqualTo("jdbc:postgresql://db.example.com/app"));
+	}
+
+	@Test
+	void listenerUrlReplacesTheDataSourceUrl() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://pgbouncer.example.com:6432/app",
+					"pigeon.listener.url=jdbc:postgresql://db.example.com:5432/app")
+			.run((context) -> assertThat(context.getBean(ListenerConnectionFactory.class).getDisplayUrl())
+				.isEqualTo("jdbc:postgresql://db.example.com:5432/app"));
+	}
+
+	@Test
+	void listenerDisabledKeepsTheTemplate() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class, ValidListenerConfiguration.class)
+			.withPropertyValues("pigeon.listener.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(PigeonTemplate.class)
+				.doesNotHaveBean(PigeonListenerEndpointRegistry.class)
+				.doesNotHaveBean(PigeonListenerAnnotationBeanPostProcessor.class)
+				.doesNotHaveBean(PigeonHealthIndicator.class)
+				.doesNotHaveBean(ListenerMetrics.class));
+	}
+
+	@Test
+	void masterSwitchOffConfiguresNothing() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("pigeon.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(PigeonTemplate.class)
+				.doesNotHaveBean(PigeonListenerEndpointRegistry.class));
+	}
+
+	@Test
+	void withoutDataSourceConfiguresNothing() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(PigeonTemplate.class)
+			.doesNotHaveBean(PigeonListenerEndpointRegistry.class));
+	}
+
+	@Test
+	void withoutHealthSupportContributesNoHealth() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+			.run((context) -> assertThat(context).hasSingleBean(PigeonListenerEndpointRegistry.class)
+				.doesNotHaveBean(PigeonHealthIndicator.class));
+	}
+
+	@Test
+	void healthContributorCanBeDisabled() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("management.health.pigeon.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(PigeonHealthIndicator.class));
+	}
+
+	@Test
+	void healthContributorIsNamedPigeon() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.run((context) -> assertThat(context).hasBean("pigeonHealthIndicator"));
+	}
+
+	@Test
+	void withMeterRegistryRecordsMetrics() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class, MeterRegistryConfiguration.class)
+			.run((context) -> assertThat(context).getBean(ListenerMetrics.class)
+				.isInstanceOf(MicrometerListenerMetrics.class));
+	}
+
+	@Test
+	void withoutMeterRegistryRecordsNoMetrics() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(ListenerMetrics.class)
+				.hasSingleBean(PigeonListenerEndpointRegistry.class));
+	}
+
+	@Test
+	void withoutMicrometerRecordsNoMetrics() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ListenerMetrics.class)
+				.hasSingleBean(PigeonListenerEndpointRegistry.class));
+	}
+
+	@Test
+	void userDefinedTemplateReplacesPigeons() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class, CustomTemplateConfiguration.class)
+			.run((context) -> assertThat(context).getBean(PigeonTemplate.class)
+				.isSameAs(context.getBean(CustomTemplateConfiguration.class).template));
+	}
+
+	@Test
+	void unsupportedParametersFailStartupNamingTheMethod() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class, InvalidListenerConfiguration.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidPigeonListenerException.class)
+				.hasMessageContaining("PigeonListenerAutoConfigurationTests.InvalidListener.onChange(int, long)")
+				.hasMessageContaining("(PigeonEvent<T> event), (T data), (String payload)"));
+	}
+
+	@Test
+	void listenerWithoutChannelFailsStartupNamingTheMethod() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class, NoChannelConfiguration.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidPigeonListenerException.class)
+				.hasMessageContaining("NoChannelListener.onChange(String)")
+				.hasMessageContaining("names no channel"));
+	}
+
+	@Test
+	void channelLongerThanPostgresAllowsFailsStartup() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class, PlaceholderListenerConfiguration.class)
+			.withPropertyValues("test.channel=" + "c".repeat(64))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidPigeonListenerException.class)
+				.hasMessageContaining("longer than PostgreSQL's limit of 63 bytes"));
+	}
+
+	@Test
+	void listenerMethodHiddenByAJdkProxyFailsStartup() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class, JdkProxyConfiguration.class)
+			.run((context) -> assertThat(context).getFailure()
+				.cause()
+				.isInstanceOf(InvalidPigeonListenerException.class)
+				.hasMessageContaining("ProxiedListener.onChange(String)")
+				.hasMessageContaining("cannot be called on bean 'proxiedListener'"));
+	}
+
+	@Test
+	void invalidQueueCapacityFailsStartupNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("pigeon.listener.queue-capacity=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("pigeon.listener.queue-capacity"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DataSourceConfiguration {
+
+		@Bean
+		DataSource dataSource() {
+			// Never connected to: nothing here listens or installs.
+			return new SimpleDriverDataSource(new Driver(), "jdbc:postgresql://localhost:1/none");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MeterRegistryConfiguration {
+
+		@Bean
+		MeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomTemplateConfiguration {
+
+		final PigeonTemplate template = new PigeonTemplate(new JdbcTemplate(), JsonMapper.shared());
+
+		@Bean
+		PigeonTemplate customTemplate() {
+			return this.template;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ValidListenerConfiguration {
+
+		@Bean
+		ValidListener validListener() {
+			return new ValidListener();
+		}
+
+	}
+
+	static class ValidListener {
+
+		@PigeonListener(channel = "items")
+		void onChange(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InvalidListenerConfiguration {
+
+		@Bean
+		InvalidListener invalidListener() {
+			return new InvalidListener();
+		}
+
+	}
+
+	static class InvalidListener {
+
+		@PigeonListener(channel = "items")
+		void onChange(int id, long version) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NoChannelConfiguration {
+
+		@Bean
+		NoChannelListener noChannelListener() {
+			return new NoChannelListener();
+		}
+
+	}
+
+	static class NoChannelListener {
+
+		@PigeonListener
+		void onChange(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PlaceholderListenerConfiguration {
+
+		@Bean
+		PlaceholderListener placeholderListener() {
+			return new PlaceholderListener();
+		}
+
+	}
+
+	static class PlaceholderListener {
+
+		@PigeonListener(channel = "${test.channel}")
+		void onChange(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class JdkProxyConfiguration {
+
+		@Bean
+		Runnable proxiedListener() {
+			ProxyFactory factory = new ProxyFactory(new ProxiedListener());
+			factory.addInterface(Runnable.class);
+			return (Runnable) factory.getProxy();
+		}
+
+	}
+
+	static class ProxiedListener implements Runnable {
+
+		@Override
+		public void run() {
+		}
+
+		@PigeonListener(channel = "items")
+		public void onChange(String payload) {
+		}
+
+	}
+
+}

@@ -1,0 +1,110 @@
+package io.pigeon.autoconfigure;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pigeon.PigeonListenerReconnectedEvent;
+import io.pigeon.listener.ListenerStatus;
+import io.pigeon.listener.PigeonListenerEndpointRegistry;
+import io.pigeon.test.FreezableTcpProxy;
+import io.pigeon.test.PigeonTestDatabase;
+import io.pigeon.test.TestNotifier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The listener survives the faults of a real network: a terminated backend and a peer that stops
+ * answering are both followed by automatic recovery, one warning and one information line, a
+ * {@link PigeonListenerReconnectedEvent}, and delivery of the changes made after recovery.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class PigeonListenerReconnectIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final String[] FAST_FAULT_DETECTION = { "pigeon.listener.validation-interval=300ms",
+			"pigeon.listener.validation-timeout=1s", "pigeon.listener.reconnect.initial-backoff=50ms",
+			"pigeon.listener.reconnect.max-backoff=500ms" };
+
+	private static final String LOST = "is lost or cannot be established";
+
+	private static final String BACK = "connection is back after an outage";
+
+	@Test
+	void terminatedBackendIsReplacedAndLaterChangesAreDelivered(CapturedOutput output) throws Exception {
+		try (ConfigurableApplicationContext context = ListenerTestApplication.run(RecordingListenerApplication.class,
+				FAST_FAULT_DETECTION); TestNotifier notifier = new TestNotifier(PigeonTestDatabase.get())) {
+			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
+			Recorder recorder = context.getBean(Recorder.class);
+			ReconnectEvents reconnects = context.getBean(ReconnectEvents.class);
+			int backendPid = registry.getStatus().getBackendPid();
+			assertThat(backendPid).isPositive();
+			terminate(backendPid);
+			await().atMost(TIMEOUT).until(reconnects::count, (count) -> count == 1);
+			PigeonListenerReconnectedEvent event = reconnects.events.get(0);
+			assertThat(event.getOutageStart()).isBeforeOrEqualTo(event.getOutageEnd());
+			assertThat(registry.getStatus().getState()).isEqualTo(ListenerStatus.State.LISTENING);
+			assertThat(registry.getStatus().getBackendPid()).isPositive().isNotEqualTo(backendPid);
+			notifier.send(RecordingListenerApplication.CHANNEL, "after recovery");
+			await().atMost(TIMEOUT).until(() -> recorder.count(RecordingListenerApplication.CHANNEL) == 1);
+			assertThat(recorder.get(RecordingListenerApplication.CHANNEL)).containsExactly("after recovery");
+			assertThat(context.getBean(MeterRegistry.class).get("pigeon.listener.reconnects").counter().count())
+				.isEqualTo(1);
+			assertThat(output.getOut().split(LOST, -1)).hasSize(2);
+			assertThat(output.getOut().split(BACK, -1)).hasSize(2);
+		}
+	}
+
+	@Test
+	void silentPeerIsFoundByTheActiveCheckAndTheListenerRecovers(CapturedOutput output) throws Exception {
+		PigeonTestDatabase database = PigeonTestDatabase.get();
+		try (FreezableTcpProxy proxy = FreezableTcpProxy.forJdbcUrl(database.getJdbcUrl());
+				ConfigurableApplicationContext context = ListenerTestApplication.run(RecordingListenerApplication.class,
+						withFastFaultDetection("pigeon.listener.url=" + proxy.proxiedUrl(database.getJdbcUrl())));
+				TestNotifier notifier = new TestNotifier(database)) {
+			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
+			PigeonHealthIndicator health = context.getBean(PigeonHealthIndicator.class);
+			Recorder recorder = context.getBean(Recorder.class);
+			ReconnectEvents reconnects = context.getBean(ReconnectEvents.class);
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			proxy.freeze();
+			await().atMost(TIMEOUT).until(() -> health.health().getStatus(), Status.DOWN::equals);
+			assertThat(health.health().getDetails()).containsKeys("disconnectedSince", "failedAttempts", "error");
+			// Several reconnection attempts fail against the frozen peer, logged as one outage.
+			await().atMost(TIMEOUT).until(() -> registry.getStatus().getFailedAttempts(), (failures) -> failures >= 2);
+			proxy.unfreeze();
+			await().atMost(TIMEOUT).until(reconnects::count, (count) -> count == 1);
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			notifier.send(RecordingListenerApplication.CHANNEL, "after recovery");
+			await().atMost(TIMEOUT).until(() -> recorder.count(RecordingListenerApplication.CHANNEL) == 1);
+			assertThat(output.getOut().split(LOST, -1)).hasSize(2);
+			assertThat(output.getOut().split(BACK, -1)).hasSize(2);
+		}
+	}
+
+	private static String[] withFastFaultDetection(String property) {
+		String[] properties = new String[FAST_FAULT_DETECTION.length + 1];
+		System.arraycopy(FAST_FAULT_DETECTION, 0, properties, 0, FAST_FAULT_DETECTION.length);
+		properties[FAST_FAULT_DETECTION.length] = property;
+		return properties;
+	}
+
+	private static void terminate(int backendPid) throws Exception {
+		try (Connection connection = PigeonTestDatabase.get().connect();
+				PreparedStatement statement = connection.prepareStatement("SELECT pg_terminate_backend(?)")) {
+			statement.setInt(1, backendPid);
+			statement.execute();
+		}
+	}
+
+}

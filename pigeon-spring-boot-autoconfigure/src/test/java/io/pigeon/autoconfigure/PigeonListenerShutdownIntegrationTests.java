@@ -1,0 +1,116 @@
+package io.pigeon.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.pigeon.PigeonListener;
+import io.pigeon.listener.ListenerStatus;
+import io.pigeon.listener.PigeonListenerEndpointRegistry;
+import io.pigeon.test.PigeonTestDatabase;
+import io.pigeon.test.TestNotifier;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Graceful shutdown: reading stops first, what was received is delivered and in-flight listener
+ * calls finish within {@code pigeon.listener.shutdown-timeout}, calls that overrun it are
+ * interrupted, and no Pigeon thread survives the context.
+ */
+class PigeonListenerShutdownIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	@Test
+	void shutdownLetsInFlightCallsFinishAndDeliversWhatWasReceived() throws Exception {
+		ConfigurableApplicationContext context = ListenerTestApplication.run(Config.class,
+				"pigeon.listener.shutdown-timeout=20s");
+		WorkingListener listener = context.getBean(WorkingListener.class);
+		Recorder recorder = context.getBean(Recorder.class);
+		PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
+		try (TestNotifier notifier = new TestNotifier(PigeonTestDatabase.get())) {
+			for (int n = 1; n <= 4; n++) {
+				notifier.send("work", "job " + n);
+			}
+		}
+		assertThat(listener.entered.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		await().atMost(TIMEOUT).until(() -> registry.getPending("work") == 3);
+		CompletableFuture<Void> close = CompletableFuture.runAsync(context::close);
+		await().atMost(TIMEOUT).until(() -> registry.getStatus().getState() == ListenerStatus.State.STOPPED);
+		assertThat(close).isNotDone();
+		listener.release.countDown();
+		close.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(recorder.get("work")).containsExactly("job 1", "job 2", "job 3", "job 4");
+		assertThat(PigeonThreads.alive()).isEmpty();
+	}
+
+	@Test
+	void shutdownInterruptsCallsThatOverrunTheTimeout() throws Exception {
+		ConfigurableApplicationContext context = ListenerTestApplication.run(Config.class,
+				"pigeon.listener.shutdown-timeout=500ms");
+		WorkingListener listener = context.getBean(WorkingListener.class);
+		Recorder recorder = context.getBean(Recorder.class);
+		try (TestNotifier notifier = new TestNotifier(PigeonTestDatabase.get())) {
+			notifier.send("work", "never finishes");
+			notifier.send("work", "never starts");
+		}
+		assertThat(listener.entered.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		long start = System.nanoTime();
+		context.close();
+		// Generous: the point is that a stuck listener does not hold shutdown for ever.
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+		assertThat(listener.interrupted).isTrue();
+		assertThat(recorder.get("work")).containsExactly("never finishes");
+		assertThat(PigeonThreads.alive()).isEmpty();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Import(ListenerTestApplication.class)
+	static class Config {
+
+		@Bean
+		WorkingListener workingListener(Recorder recorder) {
+			return new WorkingListener(recorder);
+		}
+
+	}
+
+	static class WorkingListener {
+
+		final CountDownLatch entered = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final AtomicBoolean interrupted = new AtomicBoolean();
+
+		private final Recorder recorder;
+
+		WorkingListener(Recorder recorder) {
+			this.recorder = recorder;
+		}
+
+		@PigeonListener(channel = "work")
+		void work(String payload) {
+			this.recorder.record("work", payload);
+			this.entered.countDown();
+			try {
+				this.release.await();
+			}
+			catch (InterruptedException ex) {
+				this.interrupted.set(true);
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+}

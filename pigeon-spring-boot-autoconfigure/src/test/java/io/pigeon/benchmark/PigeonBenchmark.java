@@ -1,0 +1,261 @@
+package io.pigeon.benchmark;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.pigeon.PigeonEvent;
+import io.pigeon.PigeonListener;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Measures Pigeon against the plain pgjdbc listener loop on the same trigger-generated load, in
+ * one run, and the cost of Pigeon's trigger to writers against a minimal notify trigger. Run it
+ * with {@code ./mvnw -Pbenchmark -pl pigeon-spring-boot-autoconfigure -am verify}; see README.md.
+ */
+public final class PigeonBenchmark {
+
+	private static final String SCHEMA = "pigeon_bench";
+
+	private static final String TABLE = "\"pigeon_bench\".\"bench_items\"";
+
+	private static final String MINIMAL_TABLE = "\"pigeon_bench\".\"bench_minimal\"";
+
+	private static final String CHANNEL = "bench_items";
+
+	private static final int WRITERS = 4;
+
+	private static final int SINGLE_ROW_CHANGES = 40_000;
+
+	private static final int BATCHED_CHANGES = 400_000;
+
+	private static final int LATENCY_SECONDS = 10;
+
+	private static final int WRITER_COST_SECONDS = 8;
+
+	private final BenchmarkDatabase database;
+
+	private final LoadGenerator load;
+
+	private final Map<String, Result> raw = new LinkedHashMap<>();
+
+	private final Map<String, Result> pigeon = new LinkedHashMap<>();
+
+	private PigeonBenchmark(BenchmarkDatabase database) {
+		this.database = database;
+		this.load = new LoadGenerator(database, WRITERS);
+	}
+
+	public static void main(String[] args) throws Exception {
+		BenchmarkDatabase database = BenchmarkDatabase.fromEnvironment();
+		System.out.printf("Pigeon benchmark against %s (%d writers, %d cores)%n", database.url(), WRITERS,
+				Runtime.getRuntime().availableProcessors());
+		new PigeonBenchmark(database).run();
+		System.exit(0);
+	}
+
+	private void run() throws Exception {
+		createTables();
+		try {
+			try (ConfigurableApplicationContext context = startPigeon(false);
+					RawPgjdbcListener listener = new RawPgjdbcListener(this.database, CHANNEL)) {
+				measureDelivery("raw pgjdbc", listener::recordInto, this.raw);
+			}
+			try (ConfigurableApplicationContext context = startPigeon(true)) {
+				BenchListener listener = context.getBean(BenchListener.class);
+				measureDelivery("Pigeon", listener::recordInto, this.pigeon);
+			}
+			double[] writerCost = measureWriterCost();
+			report(writerCost);
+		}
+		finally {
+			this.database.execute("DROP SCHEMA IF EXISTS \"" + SCHEMA + "\" CASCADE");
+		}
+	}
+
+	private void createTables() throws Exception {
+		String columns = "(id bigserial PRIMARY KEY, writer int NOT NULL, wseq bigint NOT NULL, "
+				+ "created_us bigint NOT NULL DEFAULT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)";
+		this.database.execute("DROP SCHEMA IF EXISTS \"" + SCHEMA + "\" CASCADE", "CREATE SCHEMA \"" + SCHEMA + "\"",
+				"CREATE TABLE " + TABLE + " " + columns, "CREATE TABLE " + MINIMAL_TABLE + " " + columns,
+				"CREATE FUNCTION \"pigeon_bench\".\"minimal_notify\"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+						+ "PERFORM pg_notify('bench_minimal', json_build_object('id', NEW.id, 'writer', NEW.writer, "
+						+ "'wseq', NEW.wseq, 'created_us', NEW.created_us)::text); RETURN NULL; END $$",
+				"CREATE TRIGGER \"minimal_notify\" AFTER INSERT ON " + MINIMAL_TABLE
+						+ " FOR EACH ROW EXECUTE FUNCTION \"pigeon_bench\".\"minimal_notify\"()");
+	}
+
+	private ConfigurableApplicationContext startPigeon(boolean listen) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.datasource.url", this.database.url());
+		properties.put("spring.datasource.username", this.database.username());
+		properties.put("spring.datasource.password", this.database.password());
+		properties.put("pigeon.install.schema", SCHEMA);
+		properties.put("pigeon.schemas[0].name", SCHEMA);
+		properties.put("pigeon.schemas[0].tables[0].name", "bench_items");
+		properties.put("pigeon.listener.enabled", listen);
+		properties.put("benchmark.listen", listen);
+		properties.put("spring.main.banner-mode", "off");
+		properties.put("logging.level.root", "warn");
+		return new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
+			.properties(properties)
+			.run();
+	}
+
+	private void measureDelivery(String name, RecorderSink sink, Map<String, Result> results) throws Exception {
+		System.out.printf("%s: %,d single-row commits%n", name, SINGLE_ROW_CHANGES);
+		results.put("single", flatOut(sink, SINGLE_ROW_CHANGES, 1));
+		System.out.printf("%s: %,d rows in 100-row transactions%n", name, BATCHED_CHANGES);
+		results.put("batched", flatOut(sink, BATCHED_CHANGES, 100));
+		for (int rate : new int[] { 1_000, 5_000 }) {
+			System.out.printf("%s: %,d changes/s for %d s%n", name, rate, LATENCY_SECONDS);
+			results.put("rate" + rate, atRate(sink, rate));
+		}
+	}
+
+	private Result flatOut(RecorderSink sink, int changes, int rowsPerTransaction) throws Exception {
+		this.database.execute("TRUNCATE " + TABLE);
+		LatencyRecorder recorder = new LatencyRecorder(changes, WRITERS);
+		sink.recordInto(recorder);
+		long start = System.nanoTime();
+		long written = this.load.runFlatOut(TABLE, changes, rowsPerTransaction);
+		awaitDelivery(recorder, written);
+		double seconds = (recorder.lastReceivedNanos() - start) / 1e9;
+		return new Result(written, recorder.received(), recorder.outOfOrder(), recorder.received() / seconds,
+				recorder.percentileMillis(50), recorder.percentileMillis(99));
+	}
+
+	private Result atRate(RecorderSink sink, int rate) throws Exception {
+		this.database.execute("TRUNCATE " + TABLE);
+		LatencyRecorder recorder = new LatencyRecorder(rate * LATENCY_SECONDS, WRITERS);
+		sink.recordInto(recorder);
+		long start = System.nanoTime();
+		long written = this.load.runAtRate(TABLE, rate, LATENCY_SECONDS);
+		double writeSeconds = (System.nanoTime() - start) / 1e9;
+		awaitDelivery(recorder, written);
+		return new Result(written, recorder.received(), recorder.outOfOrder(), written / writeSeconds,
+				recorder.percentileMillis(50), recorder.percentileMillis(99));
+	}
+
+	private static void awaitDelivery(LatencyRecorder recorder, long expected) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (recorder.received() < expected && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+	}
+
+	/**
+	 * Alternate the two tables twice so drift in the machine's speed affects both alike.
+	 * @return the minimal trigger's and Pigeon's trigger's insert TPS
+	 */
+	private double[] measureWriterCost() throws Exception {
+		double minimal = 0;
+		double pigeonTrigger = 0;
+		for (int round = 0; round < 2; round++) {
+			System.out.printf("writer cost: round %d of 2%n", round + 1);
+			this.database.execute("TRUNCATE " + TABLE, "TRUNCATE " + MINIMAL_TABLE, "CHECKPOINT");
+			minimal += this.load.measureInsertTps(MINIMAL_TABLE, WRITER_COST_SECONDS);
+			this.database.execute("CHECKPOINT");
+			pigeonTrigger += this.load.measureInsertTps(TABLE, WRITER_COST_SECONDS);
+		}
+		return new double[] { minimal / 2, pigeonTrigger / 2 };
+	}
+
+	private void report(double[] writerCost) {
+		StringBuilder out = new StringBuilder();
+		out.append(String.format(Locale.ROOT, "%n| measure | raw pgjdbc | Pigeon | Pigeon / raw | target | |%n"));
+		out.append("|---|---|---|---|---|---|\n");
+		throughputRow(out, "delivered changes/s, single-row commits", "single", 0.95);
+		throughputRow(out, "delivered changes/s, 100-row transactions", "batched", 0.90);
+		for (int rate : new int[] { 1_000, 5_000 }) {
+			Result r = this.raw.get("rate" + rate);
+			Result p = this.pigeon.get("rate" + rate);
+			boolean ok = p.p50() <= 1.0 && p.p99() <= 10.0 && p.complete();
+			out.append(String.format(Locale.ROOT,
+					"| latency p50 / p99 at %,d changes/s (written %,.0f/s) | %.2f / %.2f ms | %.2f / %.2f ms | | p50 <= 1 ms, p99 <= 10 ms | %s |%n",
+					rate, p.rate(), r.p50(), r.p99(), p.p50(), p.p99(), ok ? "met" : "MISSED"));
+		}
+		for (String key : this.raw.keySet()) {
+			Result r = this.raw.get(key);
+			Result p = this.pigeon.get(key);
+			out.append(String.format(Locale.ROOT,
+					"| delivered / written (out of order), %s | %,d / %,d (%d) | %,d / %,d (%d) | | all, in order | %s |%n",
+					key, r.received(), r.written(), r.outOfOrder(), p.received(), p.written(), p.outOfOrder(),
+					p.complete() ? "met" : "MISSED"));
+		}
+		double ratio = writerCost[1] / writerCost[0];
+		out.append(String.format(Locale.ROOT,
+				"| writer insert TPS: minimal pg_notify trigger vs Pigeon's trigger | %,.0f | %,.0f | %.3f | >= 0.95 | %s |%n",
+				writerCost[0], writerCost[1], ratio, (ratio >= 0.95) ? "met" : "MISSED"));
+		System.out.println(out);
+	}
+
+	private void throughputRow(StringBuilder out, String label, String key, double target) {
+		Result r = this.raw.get(key);
+		Result p = this.pigeon.get(key);
+		double ratio = p.rate() / r.rate();
+		out.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.3f | >= %.2f | %s |%n", label, r.rate(),
+				p.rate(), ratio, target, (ratio >= target && p.complete()) ? "met" : "MISSED"));
+	}
+
+	private record Result(long written, long received, long outOfOrder, double rate, double p50, double p99) {
+
+		boolean complete() {
+			return this.received == this.written && this.outOfOrder == 0;
+		}
+
+	}
+
+	@FunctionalInterface
+	private interface RecorderSink {
+
+		void recordInto(LatencyRecorder recorder);
+
+	}
+
+	/**
+	 * The application the benchmark starts: Pigeon's auto-configuration and, when listening, one
+	 * listener method.
+	 */
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class BenchmarkApplication {
+
+		@Bean
+		@ConditionalOnBooleanProperty("benchmark.listen")
+		BenchListener benchListener() {
+			return new BenchListener();
+		}
+
+	}
+
+	/**
+	 * Records every change delivered to it.
+	 */
+	static class BenchListener {
+
+		private volatile LatencyRecorder recorder;
+
+		void recordInto(LatencyRecorder recorder) {
+			this.recorder = recorder;
+		}
+
+		@PigeonListener(channel = CHANNEL)
+		public void onChange(PigeonEvent<BenchRow> event) {
+			LatencyRecorder current = this.recorder;
+			if (current != null) {
+				current.record(event.data());
+			}
+		}
+
+	}
+
+}

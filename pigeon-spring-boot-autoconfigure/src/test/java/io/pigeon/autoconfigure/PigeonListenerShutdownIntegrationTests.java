@@ -1,6 +1,7 @@
 package io.pigeon.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,22 @@ class PigeonListenerShutdownIntegrationTests {
 		assertThat(listener.interrupted).isTrue();
 		assertThat(recorder.get("work")).containsExactly("never finishes");
 		assertThat(PigeonThreads.alive()).isEmpty();
+	}
+
+	@Test
+	void stopInterruptedWhileWaitingLeavesNoThreadEither() throws Exception {
+		try (ConfigurableApplicationContext context = ListenerTestApplication.run(Config.class)) {
+			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
+			// Interrupted while it waits for Pigeon's threads: it gives up waiting, not cleaning up.
+			Thread.currentThread().interrupt();
+			try {
+				registry.stop();
+			}
+			finally {
+				assertThat(Thread.interrupted()).as("interrupt kept for the caller").isTrue();
+			}
+			await().atMost(TIMEOUT).until(PigeonThreads::alive, List::isEmpty);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

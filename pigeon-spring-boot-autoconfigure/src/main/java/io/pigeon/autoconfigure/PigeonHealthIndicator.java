@@ -37,7 +37,8 @@ public class PigeonHealthIndicator extends AbstractHealthIndicator {
 			case STOPPED -> builder.outOfService();
 			case STARTING, DISCONNECTED -> builder.down();
 		}
-		builder.withDetail("state", state).withDetail("channels", this.registry.getChannels());
+		// From the status, not the registry, whose lock start-up and shutdown hold for seconds.
+		builder.withDetail("state", state).withDetail("channels", status.getChannels());
 		Instant lastNotification = status.getLastNotification();
 		if (lastNotification != null) {
 			builder.withDetail("lastNotification", lastNotification);

@@ -52,7 +52,9 @@ public final class PigeonListenerAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "pigeon.listener.enabled", matchIfMissing = true)
 	static class ListenerConfiguration {
 
+		// A second post-processor would register every listener method twice: a user's replaces ours.
 		@Bean
+		@ConditionalOnMissingBean
 		static PigeonListenerAnnotationBeanPostProcessor pigeonListenerAnnotationBeanPostProcessor() {
 			return new PigeonListenerAnnotationBeanPostProcessor();
 		}

@@ -196,8 +196,10 @@ public class TriggerInstaller {
 			}
 		}
 		String pigeonSchema = scripts.history().schema();
-		boolean supportNeeded = !scripts.supportChecksum().equals(state.supportChecksum())
-				|| !catalog.supportObjectsExist(pigeonSchema);
+		// Only trigger functions use Pigeon's own objects: an application that only listens or sends
+		// needs none, and its user may have no right to create them.
+		boolean supportNeeded = !active.isEmpty() && (!scripts.supportChecksum().equals(state.supportChecksum())
+				|| !catalog.supportObjectsExist(pigeonSchema));
 		if (supportNeeded && !catalog.hasSchemaPrivilege(pigeonSchema, "CREATE")) {
 			problems.add(new InstallProblem(InstallSettings.SCHEMA_PROPERTY,
 					"user \"" + catalog.currentUser() + "\" may not create Pigeon's own objects in schema \""

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 /**
  * Opens Pigeon's dedicated listener connection: straight from the PostgreSQL driver
  * ({@link Driver#connect}), never from the application's pool, in auto-commit mode (a transaction
@@ -24,6 +26,8 @@ import org.postgresql.PGProperty;
 public class ListenerConnectionFactory {
 
 	static final String APPLICATION_NAME = "pigeon-listener";
+
+	private static final String VALIDATION_TIMEOUT_PROPERTY = "pigeon.listener.validation-timeout";
 
 	private final @Nullable String url;
 
@@ -43,9 +47,15 @@ public class ListenerConnectionFactory {
 	 * @param password the login password, or {@code null}
 	 * @param networkTimeout how long to wait for each answer from the database
 	 * @param latencyTuner removes pgjdbc's quiet-wait from each new connection
+	 * @throws InvalidConfigurationPropertyValueException if the network time-out is not positive
 	 */
 	public ListenerConnectionFactory(@Nullable String url, @Nullable String username, @Nullable String password,
 			Duration networkTimeout, PgjdbcNotificationLatencyTuner latencyTuner) {
+		if (networkTimeout.isNegative() || networkTimeout.isZero()) {
+			// pgjdbc reads zero as "wait for ever" and refuses a negative value on every connection attempt.
+			throw new InvalidConfigurationPropertyValueException(VALIDATION_TIMEOUT_PROPERTY, networkTimeout,
+					"The value must be greater than zero.");
+		}
 		this.url = url;
 		this.username = username;
 		this.password = password;

@@ -113,6 +113,21 @@ final class NotificationReader {
 	}
 
 	private void run() {
+		try {
+			readUntilStopped();
+		}
+		catch (Throwable ex) {
+			// An Error (a driver of another version, memory): start() must not wait for ever for
+			// the first attempt, and health must not report a listener that no longer reads.
+			this.firstAttempt.completeExceptionally(ex);
+			if (this.running) {
+				this.status.disconnected(Instant.now(), ex.toString());
+				logger.error("Pigeon's listener thread has ended: notifications are no longer received", ex);
+			}
+		}
+	}
+
+	private void readUntilStopped() {
 		while (this.running) {
 			ListenerConnection connection = null;
 			try {

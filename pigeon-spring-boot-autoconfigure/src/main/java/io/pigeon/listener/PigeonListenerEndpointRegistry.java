@@ -293,6 +293,11 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				this.dispatchers.values().forEach(ChannelDispatcher::abandon);
+				// Left running, the task thread would go on deleting overflow rows with a closed pool.
+				ScheduledExecutorService tasks = this.tasks;
+				if (tasks != null) {
+					tasks.shutdownNow();
+				}
 			}
 			finally {
 				this.reader = null;

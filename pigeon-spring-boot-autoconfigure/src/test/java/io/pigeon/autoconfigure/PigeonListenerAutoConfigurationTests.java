@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pigeon.PigeonListener;
 import io.pigeon.PigeonTemplate;
+import io.pigeon.install.PigeonInstallRunner;
 import io.pigeon.listener.InvalidPigeonListenerException;
 import io.pigeon.listener.ListenerConnectionFactory;
 import io.pigeon.listener.ListenerMetrics;
@@ -97,10 +98,13 @@ class PigeonListenerAutoConfigurationTests {
 	}
 
 	@Test
-	void listenerDisabledKeepsTheTemplate() {
-		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class, ValidListenerConfiguration.class)
+	void listenerDisabledKeepsTheInstallerAndTheTemplate() {
+		this.contextRunner
+			.withUserConfiguration(DataSourceConfiguration.class, ValidListenerConfiguration.class,
+					MeterRegistryConfiguration.class)
 			.withPropertyValues("pigeon.listener.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(PigeonInstallRunner.class)
 				.hasSingleBean(PigeonTemplate.class)
 				.doesNotHaveBean(PigeonListenerEndpointRegistry.class)
 				.doesNotHaveBean(PigeonListenerAnnotationBeanPostProcessor.class)
@@ -173,6 +177,14 @@ class PigeonListenerAutoConfigurationTests {
 	}
 
 	@Test
+	void userDefinedAnnotationPostProcessorReplacesPigeons() {
+		// Two post-processors would register every listener method twice.
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class, CustomPostProcessorConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(PigeonListenerAnnotationBeanPostProcessor.class)
+				.hasBean("customPostProcessor"));
+	}
+
+	@Test
 	void unsupportedParametersFailStartupNamingTheMethod() {
 		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class, InvalidListenerConfiguration.class)
 			.run((context) -> assertThat(context).getFailure()
@@ -222,6 +234,16 @@ class PigeonListenerAutoConfigurationTests {
 				.hasMessageContaining("pigeon.listener.queue-capacity"));
 	}
 
+	@Test
+	void validationTimeoutThatWouldLetReadsWaitForEverFailsStartupNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("pigeon.listener.validation-timeout=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("pigeon.listener.validation-timeout"));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class DataSourceConfiguration {
 
@@ -251,6 +273,16 @@ class PigeonListenerAutoConfigurationTests {
 		@Bean
 		PigeonTemplate customTemplate() {
 			return this.template;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomPostProcessorConfiguration {
+
+		@Bean
+		static PigeonListenerAnnotationBeanPostProcessor customPostProcessor() {
+			return new PigeonListenerAnnotationBeanPostProcessor();
 		}
 
 	}

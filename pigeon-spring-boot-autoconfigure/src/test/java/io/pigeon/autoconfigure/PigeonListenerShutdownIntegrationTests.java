@@ -1,6 +1,7 @@
 package io.pigeon.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import io.pigeon.test.PigeonTestDatabase;
 import io.pigeon.test.TestNotifier;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,9 +46,13 @@ class PigeonListenerShutdownIntegrationTests {
 		}
 		assertThat(listener.entered.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		await().atMost(TIMEOUT).until(() -> registry.getPending("work") == 3);
+		PigeonHealthIndicator health = context.getBean(PigeonHealthIndicator.class);
 		CompletableFuture<Void> close = CompletableFuture.runAsync(context::close);
 		await().atMost(TIMEOUT).until(() -> registry.getStatus().getState() == ListenerStatus.State.STOPPED);
 		assertThat(close).isNotDone();
+		// The application still serves health checks while its listeners finish.
+		assertThat(CompletableFuture.supplyAsync(health::health).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+			.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 		listener.release.countDown();
 		close.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(recorder.get("work")).containsExactly("job 1", "job 2", "job 3", "job 4");
@@ -71,6 +77,22 @@ class PigeonListenerShutdownIntegrationTests {
 		assertThat(listener.interrupted).isTrue();
 		assertThat(recorder.get("work")).containsExactly("never finishes");
 		assertThat(PigeonThreads.alive()).isEmpty();
+	}
+
+	@Test
+	void stopInterruptedWhileWaitingLeavesNoThreadEither() throws Exception {
+		try (ConfigurableApplicationContext context = ListenerTestApplication.run(Config.class)) {
+			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
+			// Interrupted while it waits for Pigeon's threads: it gives up waiting, not cleaning up.
+			Thread.currentThread().interrupt();
+			try {
+				registry.stop();
+			}
+			finally {
+				assertThat(Thread.interrupted()).as("interrupt kept for the caller").isTrue();
+			}
+			await().atMost(TIMEOUT).until(PigeonThreads::alive, List::isEmpty);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -298,6 +298,23 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 	}
 
 	@Test
+	void withNothingToInstallCreatesNothingAndNeedsNoPrivilege() throws SQLException {
+		// An application that only listens or sends, with a user that may create nothing (PostgreSQL
+		// 15 no longer lets every user create in public).
+		String role = this.schema + "_app";
+		sql("CREATE ROLE " + role + " LOGIN PASSWORD 'app'", "GRANT USAGE ON SCHEMA " + this.schema + " TO " + role);
+		try {
+			List<String> catalog = catalogSnapshot();
+			InstallSummary summary = install("pigeon.install.username=" + role, "pigeon.install.password=app");
+			assertThat(summary.installed() + summary.unchanged() + summary.removed()).isZero();
+			assertThat(catalogSnapshot()).isEqualTo(catalog);
+		}
+		finally {
+			sql("DROP SCHEMA " + this.schema + " CASCADE", "DROP ROLE " + role);
+		}
+	}
+
+	@Test
 	void separateDdlCredentialsInstallAsThatUser() throws SQLException {
 		String role = this.schema + "_ddl";
 		sql("CREATE ROLE " + role + " LOGIN PASSWORD 'ddl'", "CREATE TABLE " + this.schema + ".items (id int)",

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What an application with listeners on two channels has once its start-up completes: threads
- * that say they are Pigeon's.
+ * What an application with listeners on two channels has once its start-up completes: LISTEN
+ * already committed on every channel, and threads that say they are Pigeon's.
  */
 class PigeonListenerStartupIntegrationTests {
 
@@ -31,6 +31,20 @@ class PigeonListenerStartupIntegrationTests {
 	private static final String FIRST = "startup_first";
 
 	private static final String SECOND = "startup_second";
+
+	@Test
+	void listenIsLiveWhenStartupCompletes() throws Exception {
+		try (TestNotifier notifier = new TestNotifier(PigeonTestDatabase.get());
+				ConfigurableApplicationContext context = ListenerTestApplication.run(TwoChannelApplication.class)) {
+			// No wait of any kind between start-up and the writes: a LISTEN still under way when
+			// run() returns would lose them, as PostgreSQL keeps nothing for a later listener.
+			notifier.send(FIRST, "right after start-up");
+			notifier.send(SECOND, "right after start-up");
+			await().atMost(TIMEOUT).until(() -> recorded(context, FIRST) == 1 && recorded(context, SECOND) == 1);
+			assertThat(context.getBean(Recorder.class).get(FIRST)).containsExactly("right after start-up");
+			assertThat(context.getBean(Recorder.class).get(SECOND)).containsExactly("right after start-up");
+		}
+	}
 
 	@Test
 	void everyThreadPigeonStartsIsNamedPigeon() throws Exception {

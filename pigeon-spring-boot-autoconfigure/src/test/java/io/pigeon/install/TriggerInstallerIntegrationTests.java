@@ -40,6 +40,43 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 	}
 
 	@Test
+	void historyRecordsChecksumInstallTimeAndExecutionTime() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int, name text)");
+		String before = rows("SELECT clock_timestamp()::text").get(0);
+		install(table("items"));
+		String after = rows("SELECT clock_timestamp()::text").get(0);
+		// Installed on: within the installation's window; execution time: milliseconds, so it
+		// cannot exceed that window either.
+		String window = "installed_on BETWEEN '" + before + "' AND '" + after
+				+ "' AND execution_time BETWEEN 0 AND 1000 * extract(epoch FROM timestamptz '" + after
+				+ "' - timestamptz '" + before + "')";
+		assertThat(rows("SELECT action, " + window + " FROM " + historyTable() + " ORDER BY installed_rank"))
+			.containsExactly("SUPPORT|t", "INSTALL|t");
+		List<String> checksums = checksums();
+		assertThat(checksums).hasSize(2).allSatisfy((checksum) -> assertThat(checksum).matches("[0-9a-f]{64}"));
+		assertThat(checksums.get(0)).isNotEqualTo(checksums.get(1));
+		String installed = checksums.get(1);
+		// A restart records nothing; the same definition installed again has the same checksum.
+		install(table("items"));
+		assertThat(checksums()).isEqualTo(checksums);
+		sql("DROP TRIGGER pigeon_items_notify ON " + this.schema + ".items");
+		assertThat(install(table("items")).installed()).isEqualTo(1);
+		assertThat(checksums()).hasSize(3).last().isEqualTo(installed);
+		// A changed definition has another checksum.
+		assertThat(install(table("items", "columns=id")).installed()).isEqualTo(1);
+		assertThat(checksums()).hasSize(4).last().asString().matches("[0-9a-f]{64}").isNotEqualTo(installed);
+	}
+
+	private List<String> checksums() throws SQLException {
+		return rows("SELECT checksum FROM " + historyTable() + " WHERE action IN ('SUPPORT', 'INSTALL')"
+				+ " ORDER BY installed_rank");
+	}
+
+	private String historyTable() {
+		return "\"" + this.schema + "\".pigeon_schema_history";
+	}
+
+	@Test
 	void pigeonsOwnTablesGoToTheConnectionsCurrentSchemaByDefault() throws SQLException {
 		String tables = createSchema("pigeon_tables");
 		sql("CREATE TABLE " + tables + ".items (id int)");

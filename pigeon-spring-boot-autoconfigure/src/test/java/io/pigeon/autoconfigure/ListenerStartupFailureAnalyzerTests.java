@@ -1,10 +1,12 @@
 package io.pigeon.autoconfigure;
 
 import java.sql.SQLException;
+import java.time.Duration;
 
 import io.pigeon.listener.HotStandbyServer;
 import io.pigeon.listener.ListenerConnectionFactory;
 import io.pigeon.listener.ListenerStartupException;
+import io.pigeon.listener.PgjdbcNotificationLatencyTuner;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -14,10 +16,11 @@ import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * {@link ListenerStartupFailureAnalyzer} on a start-up whose listener reached a hot standby: the
- * advice is to point at the primary, not to start without the listener.
+ * {@link ListenerStartupFailureAnalyzer} on the failures that need advice of their own: a hot
+ * standby (point at the primary, not start without the listener) and no known URL.
  */
 class ListenerStartupFailureAnalyzerTests {
 
@@ -36,6 +39,24 @@ class ListenerStartupFailureAnalyzerTests {
 				assertThat(analysis.getAction()).contains("Point pigeon.listener.url at the primary server")
 					.doesNotContain("fail-fast");
 			});
+	}
+
+	@Test
+	void missingUrlIsExplainedWithoutAnUnknownUrl() {
+		ListenerConnectionFactory factory = new ListenerConnectionFactory(null, null, null, Duration.ofSeconds(1),
+				new PgjdbcNotificationLatencyTuner());
+		SQLException noUrl = catchThrowableOfType(SQLException.class, factory::open);
+		ListenerStartupException failure = new ListenerStartupException(factory.getDisplayUrl(), noUrl);
+		assertThat(failure.getMessage()).startsWith("Pigeon's listener could not LISTEN: ")
+			.contains("Set pigeon.listener.url")
+			.doesNotContain("null");
+		FailureAnalysis analysis = new ListenerStartupFailureAnalyzer().analyze(failure);
+		assertThat(analysis).isNotNull();
+		assertThat(analysis.getDescription()).startsWith("Pigeon's listener could not LISTEN:")
+			.contains("has no JDBC URL")
+			.doesNotContain("null");
+		assertThat(analysis.getAction()).contains("pigeon.listener.url", "spring.datasource.url")
+			.doesNotContain("at that URL");
 	}
 
 	@Configuration(proxyBeanMethods = false)

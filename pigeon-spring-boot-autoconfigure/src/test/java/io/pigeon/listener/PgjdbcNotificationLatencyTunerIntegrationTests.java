@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -131,7 +132,7 @@ class PgjdbcNotificationLatencyTunerIntegrationTests {
 			// One commit every 0.3 ms, from the server itself: a steady stream without the pauses
 			// of client round trips, never quiet for the 1 ms pgjdbc waits for (pg_sleep cannot
 			// wait less than 1 ms, hence the spin).
-			statement.execute("""
+			statement.execute(String.format(Locale.ROOT, """
 					DO $$
 					DECLARE
 						next timestamptz;
@@ -143,7 +144,7 @@ class PgjdbcNotificationLatencyTunerIntegrationTests {
 							WHILE clock_timestamp() < next LOOP
 							END LOOP;
 						END LOOP;
-					END $$""".formatted(count, channel));
+					END $$""", count, channel));
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);

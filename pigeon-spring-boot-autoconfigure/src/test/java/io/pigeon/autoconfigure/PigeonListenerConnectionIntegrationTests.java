@@ -49,7 +49,8 @@ class PigeonListenerConnectionIntegrationTests {
 			int listenerPid = registry.getStatus().getBackendPid();
 			try (Connection pooled = dataSource.getConnection()) {
 				assertThat(backendPid(pooled)).isNotEqualTo(listenerPid);
-				assertThat(applicationName(pooled, listenerPid)).isEqualTo("pigeon-listener");
+				assertThat(sessionOf(pooled, listenerPid))
+					.isEqualTo("pigeon-listener|" + PigeonTestDatabase.get().getUsername());
 			}
 			HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
 			assertThat(pool.getTotalConnections()).isEqualTo(1);
@@ -182,16 +183,6 @@ class PigeonListenerConnectionIntegrationTests {
 				ResultSet result = statement.executeQuery()) {
 			result.next();
 			return result.getInt(1);
-		}
-	}
-
-	private static String applicationName(Connection connection, int pid) throws Exception {
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT application_name FROM pg_stat_activity WHERE pid = ?")) {
-			statement.setInt(1, pid);
-			try (ResultSet result = statement.executeQuery()) {
-				return result.next() ? result.getString(1) : null;
-			}
 		}
 	}
 

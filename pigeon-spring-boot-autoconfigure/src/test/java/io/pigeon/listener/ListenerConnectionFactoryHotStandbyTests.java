@@ -1,21 +1,15 @@
 package io.pigeon.listener;
 
-import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -92,24 +86,7 @@ class ListenerConnectionFactoryHotStandbyTests {
 	}
 
 	private PigeonListenerEndpointRegistry registry(boolean failFast) throws Exception {
-		ListenerSettings settings = new ListenerSettings(10, Duration.ofSeconds(5), Duration.ofSeconds(5),
-				Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofHours(1), failFast);
-		PigeonListenerEndpointRegistry registry = new PigeonListenerEndpointRegistry(
-				this.standby.connectionFactory(), settings, JsonMapper.shared(),
-				new OverflowPayloadStore(new JdbcTemplate(), "pigeon"), ListenerMetrics.NONE, null, (event) -> {
-				});
-		Method method = ReflectionUtils.findMethod(Listener.class, "onChange", String.class);
-		assertThat(method).isNotNull();
-		registry.registerEndpoint(new ListenerEndpoint("listener", new Listener(), method, List.of("items"), Set.of(),
-				ListenerMethodSignature.of(method, Listener.class)));
-		return registry;
-	}
-
-	static class Listener {
-
-		void onChange(String payload) {
-		}
-
+		return OneListenerRegistry.create(this.standby.connectionFactory(), failFast);
 	}
 
 }

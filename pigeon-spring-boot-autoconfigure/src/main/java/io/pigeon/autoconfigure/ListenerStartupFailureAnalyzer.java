@@ -14,8 +14,14 @@ class ListenerStartupFailureAnalyzer extends AbstractFailureAnalyzer<ListenerSta
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, ListenerStartupException cause) {
-		String description = "Pigeon's listener could not LISTEN on " + cause.getUrl() + ":\n\n    "
+		String url = cause.getUrl();
+		String description = "Pigeon's listener could not LISTEN" + ((url != null) ? " on " + url : "") + ":\n\n    "
 				+ ((cause.getCause() != null) ? cause.getCause().getMessage() : cause.getMessage());
+		if (url == null) {
+			return new FailureAnalysis(description, "Set pigeon.listener.url, pigeon.listener.username and "
+					+ "pigeon.listener.password, or configure the application's datasource (spring.datasource.url) "
+					+ "so that the listener can use its connection details.", cause);
+		}
 		if (cause.isHotStandby()) {
 			return new FailureAnalysis(description, "Point pigeon.listener.url at the primary server: a hot standby "
 					+ "cannot LISTEN.", cause);

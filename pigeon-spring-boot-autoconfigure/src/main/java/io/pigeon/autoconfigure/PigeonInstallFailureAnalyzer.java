@@ -11,6 +11,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 /**
  * Explains a {@link PigeonInstallException} at start-up: every problem with its property path,
  * and how to fix each.
+ *
+ * @since 0.1.0
  */
 class PigeonInstallFailureAnalyzer extends AbstractFailureAnalyzer<PigeonInstallException> {
 

@@ -171,10 +171,22 @@ final class PostgresCatalog {
 
 	private PreparedStatement prepare(String sql, Object... parameters) throws SQLException {
 		PreparedStatement statement = this.connection.prepareStatement(sql);
-		for (int i = 0; i < parameters.length; i++) {
-			statement.setObject(i + 1, parameters[i]);
+		try {
+			for (int i = 0; i < parameters.length; i++) {
+				statement.setObject(i + 1, parameters[i]);
+			}
+			return statement;
 		}
-		return statement;
+		catch (SQLException | RuntimeException ex) {
+			// The caller's try-with-resources never sees a statement that is not returned.
+			try {
+				statement.close();
+			}
+			catch (SQLException closeFailure) {
+				ex.addSuppressed(closeFailure);
+			}
+			throw ex;
+		}
 	}
 
 	/**

@@ -29,6 +29,8 @@ public class ListenerConnectionFactory {
 
 	private static final String VALIDATION_TIMEOUT_PROPERTY = "pigeon.listener.validation-timeout";
 
+	private final Driver driver;
+
 	private final @Nullable String url;
 
 	private final @Nullable String username;
@@ -51,11 +53,21 @@ public class ListenerConnectionFactory {
 	 */
 	public ListenerConnectionFactory(@Nullable String url, @Nullable String username, @Nullable String password,
 			Duration networkTimeout, PgjdbcNotificationLatencyTuner latencyTuner) {
+		this(new org.postgresql.Driver(), url, username, password, networkTimeout, latencyTuner);
+	}
+
+	/**
+	 * Create a new factory connecting through the given driver; tests use it to reach servers that
+	 * cannot be started here, such as a hot standby.
+	 */
+	ListenerConnectionFactory(Driver driver, @Nullable String url, @Nullable String username,
+			@Nullable String password, Duration networkTimeout, PgjdbcNotificationLatencyTuner latencyTuner) {
 		if (networkTimeout.isNegative() || networkTimeout.isZero()) {
 			// pgjdbc reads zero as "wait for ever" and refuses a negative value on every connection attempt.
 			throw new InvalidConfigurationPropertyValueException(VALIDATION_TIMEOUT_PROPERTY, networkTimeout,
 					"The value must be greater than zero.");
 		}
+		this.driver = driver;
 		this.url = url;
 		this.username = username;
 		this.password = password;
@@ -88,8 +100,7 @@ public class ListenerConnectionFactory {
 					+ "DataSource exposes no JdbcConnectionDetails. Set pigeon.listener.url, "
 					+ "pigeon.listener.username and pigeon.listener.password.");
 		}
-		Driver driver = new org.postgresql.Driver();
-		Connection connection = driver.connect(url, connectionProperties());
+		Connection connection = this.driver.connect(url, connectionProperties());
 		if (connection == null) {
 			throw new SQLNonTransientConnectionException("Pigeon's listener needs a PostgreSQL JDBC URL "
 					+ "(jdbc:postgresql://…), not '" + getDisplayUrl() + "'. Set pigeon.listener.url.");

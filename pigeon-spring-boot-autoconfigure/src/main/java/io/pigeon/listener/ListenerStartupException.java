@@ -18,7 +18,8 @@ public class ListenerStartupException extends IllegalStateException {
 	 * @param cause why the connection failed
 	 */
 	public ListenerStartupException(@Nullable String url, Throwable cause) {
-		super("Pigeon's listener could not LISTEN on " + url + ": " + cause.getMessage(), cause);
+		super("Pigeon's listener could not LISTEN" + ((url != null) ? " on " + url : "") + ": " + cause.getMessage(),
+				cause);
 		this.url = url;
 	}
 

@@ -4,6 +4,7 @@ import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 
 import javax.sql.DataSource;
@@ -48,7 +49,8 @@ class PigeonListenerConnectionIntegrationTests {
 			int listenerPid = registry.getStatus().getBackendPid();
 			try (Connection pooled = dataSource.getConnection()) {
 				assertThat(backendPid(pooled)).isNotEqualTo(listenerPid);
-				assertThat(applicationName(pooled, listenerPid)).isEqualTo("pigeon-listener");
+				assertThat(sessionOf(pooled, listenerPid))
+					.isEqualTo("pigeon-listener|" + PigeonTestDatabase.get().getUsername());
 			}
 			HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
 			assertThat(pool.getTotalConnections()).isEqualTo(1);
@@ -56,6 +58,35 @@ class PigeonListenerConnectionIntegrationTests {
 			notifier.send(RecordingListenerApplication.CHANNEL, "still delivered while the pool is idle");
 			await().atMost(TIMEOUT).until(() -> recorded(context) == 2);
 			assertThat(pool.getActiveConnections()).isZero();
+		}
+	}
+
+	@Test
+	void listenerCredentialsOverrideTheDatasources() throws Exception {
+		PigeonTestDatabase database = PigeonTestDatabase.get();
+		String role = PigeonTestDatabase.uniqueName("pigeon_listener_role");
+		// LISTEN needs no privilege: a bare login role is enough.
+		execute(database, "CREATE ROLE " + role + " LOGIN PASSWORD 'listener-secret'");
+		try {
+			try (ConfigurableApplicationContext context = ListenerTestApplication.run(
+					RecordingListenerApplication.class, "pigeon.listener.username=" + role,
+					"pigeon.listener.password=listener-secret");
+					TestNotifier notifier = new TestNotifier(database);
+					Connection connection = database.connect()) {
+				int listenerPid = context.getBean(PigeonListenerEndpointRegistry.class).getStatus().getBackendPid();
+				assertThat(sessionOf(connection, listenerPid)).isEqualTo("pigeon-listener|" + role);
+				try (Connection pooled = context.getBean(DataSource.class).getConnection()) {
+					assertThat(sessionOf(pooled, backendPid(pooled))).endsWith("|" + database.getUsername());
+				}
+				notifier.send(RecordingListenerApplication.CHANNEL, "received by the other role");
+				await().atMost(TIMEOUT).until(() -> recorded(context) == 1);
+			}
+		}
+		finally {
+			try (Connection connection = database.connect()) {
+				await().atMost(TIMEOUT).until(() -> sessionsOf(connection, role) == 0);
+			}
+			execute(database, "DROP ROLE " + role);
 		}
 	}
 
@@ -120,21 +151,38 @@ class PigeonListenerConnectionIntegrationTests {
 		}
 	}
 
+	private static void execute(PigeonTestDatabase database, String sql) throws Exception {
+		try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	private static String sessionOf(Connection connection, int pid) throws Exception {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT application_name || '|' || usename FROM pg_stat_activity WHERE pid = ?")) {
+			statement.setInt(1, pid);
+			try (ResultSet result = statement.executeQuery()) {
+				return result.next() ? result.getString(1) : null;
+			}
+		}
+	}
+
+	private static int sessionsOf(Connection connection, String role) throws Exception {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE usename = ?")) {
+			statement.setString(1, role);
+			try (ResultSet result = statement.executeQuery()) {
+				result.next();
+				return result.getInt(1);
+			}
+		}
+	}
+
 	private static int backendPid(Connection connection) throws Exception {
 		try (PreparedStatement statement = connection.prepareStatement("SELECT pg_backend_pid()");
 				ResultSet result = statement.executeQuery()) {
 			result.next();
 			return result.getInt(1);
-		}
-	}
-
-	private static String applicationName(Connection connection, int pid) throws Exception {
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT application_name FROM pg_stat_activity WHERE pid = ?")) {
-			statement.setInt(1, pid);
-			try (ResultSet result = statement.executeQuery()) {
-				return result.next() ? result.getString(1) : null;
-			}
 		}
 	}
 

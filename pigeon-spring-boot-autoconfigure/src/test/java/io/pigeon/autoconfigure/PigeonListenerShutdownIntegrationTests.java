@@ -70,10 +70,16 @@ class PigeonListenerShutdownIntegrationTests {
 			notifier.send("work", "never starts");
 		}
 		assertThat(listener.entered.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-		long start = System.nanoTime();
-		context.close();
-		// Generous: the point is that a stuck listener does not hold shutdown for ever.
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+		// The listener never returns by itself: shutdown completing at all, with the call
+		// interrupted, is the point. The bound, 60 times the timeout, only tells "bounded" from
+		// "held for ever" on a busy machine.
+		CompletableFuture<Void> close = CompletableFuture.runAsync(context::close);
+		try {
+			close.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		}
+		finally {
+			listener.release.countDown();
+		}
 		assertThat(listener.interrupted).isTrue();
 		assertThat(recorder.get("work")).containsExactly("never finishes");
 		assertThat(PigeonThreads.alive()).isEmpty();

@@ -1,6 +1,8 @@
 package io.pigeon.install;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -8,17 +10,21 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Integration tests for {@code pigeon.install.export-location}: the exported scripts, run in
- * name order, produce the same objects as the installer.
+ * name order through JDBC and, when {@code psql} is installed, with {@code psql} as the README
+ * says, produce the same objects as the installer.
  */
 class ScriptExportIntegrationTests extends InstallIntegrationTestSupport {
 
@@ -54,7 +60,27 @@ class ScriptExportIntegrationTests extends InstallIntegrationTestSupport {
 	}
 
 	@Test
-	void exportedScriptsRunInNameOrderReproduceTheInstallation() throws SQLException, IOException {
+	void exportedScriptsRunInNameOrderReproduceTheInstallation() throws Exception {
+		assertScriptsReproduceTheInstallation((script) -> {
+			try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+				statement.execute(Files.readString(script));
+			}
+		});
+	}
+
+	/**
+	 * Run the scripts as the README says, with {@code psql -v ON_ERROR_STOP=1 -f}: psql parses
+	 * them itself (statement splitting, dollar quoting, backslash commands), unlike the JDBC run
+	 * above.
+	 */
+	@Test
+	void exportedScriptsRunWithPsqlReproduceTheInstallation() throws Exception {
+		Path psql = findOnPath("psql");
+		assumeTrue(psql != null, "psql is not on the PATH: the scripts are checked through JDBC only");
+		assertScriptsReproduceTheInstallation((script) -> runPsql(psql, script));
+	}
+
+	private void assertScriptsReproduceTheInstallation(ScriptRunner runner) throws Exception {
 		start(concat(this.configuration, "pigeon.install.export-location=" + this.directory.toUri()));
 		List<String> installed = definitions();
 		assertThat(installed).filteredOn((row) -> row.startsWith("trigger|")).hasSize(6);
@@ -69,15 +95,42 @@ class ScriptExportIntegrationTests extends InstallIntegrationTestSupport {
 					"pigeon_004_" + this.schema + ".Order_Items.pigeon_Order_Items_notify.sql",
 					"pigeon_005_" + this.schema + ".items_view.pigeon_items_view_notify.sql",
 					"pigeon_006_" + this.schema + ".events.pigeon_events_notify.sql");
-		try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-			for (Path script : scripts) {
-				statement.execute(Files.readString(script));
-			}
+		for (Path script : scripts) {
+			runner.run(script);
 		}
 		assertThat(definitions()).isEqualTo(installed);
 		// What the scripts recorded is accepted as Pigeon's own installation.
 		start(concat(this.configuration, "pigeon.install.mode=validate"));
 		assertThat(install(this.configuration).unchanged()).isEqualTo(6);
+	}
+
+	private static void runPsql(Path psql, Path script) throws IOException, InterruptedException {
+		// libpq takes the JDBC URL without its "jdbc:" prefix; pgjdbc's parameters mean nothing to it.
+		String url = database.getJdbcUrl().substring("jdbc:".length());
+		int parameters = url.indexOf('?');
+		ProcessBuilder builder = new ProcessBuilder(psql.toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U",
+				database.getUsername(), "-d", (parameters >= 0) ? url.substring(0, parameters) : url, "-f",
+				script.toString())
+			.redirectErrorStream(true);
+		builder.environment().put("PGPASSWORD", database.getPassword());
+		Process process = builder.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("psql finished").isTrue();
+		assertThat(process.exitValue()).as("psql -f %s exit status, output:%n%s", script.getFileName(), output)
+			.isZero();
+	}
+
+	private static @Nullable Path findOnPath(String command) {
+		String path = System.getenv("PATH");
+		if (path == null) {
+			return null;
+		}
+		return Stream.of(path.split(File.pathSeparator))
+			.filter((directory) -> !directory.isEmpty())
+			.map((directory) -> Path.of(directory, command))
+			.filter(Files::isExecutable)
+			.findFirst()
+			.orElse(null);
 	}
 
 	@Test
@@ -112,6 +165,13 @@ class ScriptExportIntegrationTests extends InstallIntegrationTestSupport {
 		try (Stream<Path> files = Files.list(missing)) {
 			assertThat(files).hasSize(7);
 		}
+	}
+
+	@FunctionalInterface
+	private interface ScriptRunner {
+
+		void run(Path script) throws Exception;
+
 	}
 
 	private List<Path> scripts() throws IOException {

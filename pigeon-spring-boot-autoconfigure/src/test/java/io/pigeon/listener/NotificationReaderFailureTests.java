@@ -1,18 +1,11 @@
 package io.pigeon.listener;
 
-import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -78,24 +71,7 @@ class NotificationReaderFailureTests {
 			}
 
 		};
-		ListenerSettings settings = new ListenerSettings(10, Duration.ofSeconds(5), Duration.ofSeconds(5),
-				Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofHours(1), failFast);
-		PigeonListenerEndpointRegistry registry = new PigeonListenerEndpointRegistry(failing, settings,
-				JsonMapper.shared(), new OverflowPayloadStore(new JdbcTemplate(), "pigeon"), ListenerMetrics.NONE,
-				null, (event) -> {
-				});
-		Method method = ReflectionUtils.findMethod(Listener.class, "onChange", String.class);
-		assertThat(method).isNotNull();
-		registry.registerEndpoint(new ListenerEndpoint("listener", new Listener(), method, List.of("items"), Set.of(),
-				ListenerMethodSignature.of(method, Listener.class)));
-		return registry;
-	}
-
-	static class Listener {
-
-		void onChange(String payload) {
-		}
-
+		return OneListenerRegistry.create(failing, failFast);
 	}
 
 }

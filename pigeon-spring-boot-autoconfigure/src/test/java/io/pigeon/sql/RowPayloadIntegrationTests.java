@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -148,7 +149,7 @@ class RowPayloadIntegrationTests {
 	}
 
 	private String payload(String action, String table, int seq, String rest) {
-		return "{\"action\":\"%s\",\"schema\":\"%s\",\"table\":\"%s\",\"seq\":%d%s}".formatted(action,
+		return String.format(Locale.ROOT, "{\"action\":\"%s\",\"schema\":\"%s\",\"table\":\"%s\",\"seq\":%d%s}", action,
 				this.schema.name(), table, seq, rest);
 	}
 

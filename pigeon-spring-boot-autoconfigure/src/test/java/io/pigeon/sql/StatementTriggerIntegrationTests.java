@@ -2,6 +2,7 @@ package io.pigeon.sql;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,8 +79,9 @@ class StatementTriggerIntegrationTests {
 		int[] counts = { 1, 0, 2 };
 		for (int i = 0; i < 3; i++) {
 			assertPayload(received.get(i), "counted", write,
-					"{\"action\":\"DELETE\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"count\":%d}"
-						.formatted(this.schema.name(), i + 1, counts[i]));
+					String.format(Locale.ROOT,
+							"{\"action\":\"DELETE\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"count\":%d}",
+							this.schema.name(), i + 1, counts[i]));
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.pigeon.sql;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,8 +76,9 @@ class TriggerSqlIntegrationTests {
 			.containsExactly("before_insert", "before_iud", "after_insert", "after_iud");
 		for (int i = 0; i < received.size(); i++) {
 			assertPayload(received.get(i), received.get(i).channel(), write,
-					"{\"action\":\"INSERT\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"data\":%s}"
-						.formatted(this.schema.name(), i + 1, FIRST_ROW));
+					String.format(Locale.ROOT,
+							"{\"action\":\"INSERT\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"data\":%s}",
+							this.schema.name(), i + 1, FIRST_ROW));
 		}
 	}
 
@@ -121,8 +123,9 @@ class TriggerSqlIntegrationTests {
 		String row = FIRST_ROW.replace("12.50", "13.00").replace("\"note\":null", "\"note\":\"noted\"");
 		for (int i = 0; i < received.size(); i++) {
 			assertPayload(received.get(i), received.get(i).channel(), write,
-					"{\"action\":\"UPDATE\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"data\":%s}"
-						.formatted(this.schema.name(), i + 1, row));
+					String.format(Locale.ROOT,
+							"{\"action\":\"UPDATE\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"data\":%s}",
+							this.schema.name(), i + 1, row));
 		}
 	}
 
@@ -136,8 +139,9 @@ class TriggerSqlIntegrationTests {
 			.containsExactly("before_iud", "after_delete", "after_iud");
 		for (int i = 0; i < received.size(); i++) {
 			assertPayload(received.get(i), received.get(i).channel(), write,
-					"{\"action\":\"DELETE\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"data\":%s}"
-						.formatted(this.schema.name(), i + 1, FIRST_ROW));
+					String.format(Locale.ROOT,
+							"{\"action\":\"DELETE\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"data\":%s}",
+							this.schema.name(), i + 1, FIRST_ROW));
 		}
 	}
 
@@ -154,8 +158,10 @@ class TriggerSqlIntegrationTests {
 		String expected = "{\"action\":\"INSERT\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"data\":"
 				+ "{\"item_no\":2,\"item_description\":\"same\",\"price\":1.00,\"created_at\":null,\"attributes\":null,"
 				+ "\"note\":null}}";
-		assertPayload(afterInsert.get(0), "after_insert", write, expected.formatted(this.schema.name(), 5));
-		assertPayload(afterInsert.get(1), "after_insert", write, expected.formatted(this.schema.name(), 7));
+		assertPayload(afterInsert.get(0), "after_insert", write, String.format(Locale.ROOT,
+				expected, this.schema.name(), 5));
+		assertPayload(afterInsert.get(1), "after_insert", write, String.format(Locale.ROOT,
+				expected, this.schema.name(), 7));
 	}
 
 	@Test

@@ -37,22 +37,24 @@ import static org.awaitility.Awaitility.await;
  * channel buffers at most {@code queue-capacity} notifications and drops the rest, counted and
  * announced).
  * <p>
- * The issue asks for a listener blocked for a minute while 50,000 changes are written; this test
- * keeps the meaning at a scale that runs in seconds: a buffer of 100 and 5,000 changes, fifty
- * times the buffer and 10 MB in all, written while the listener is blocked.
+ * As the issue asks, 50,000 changes are written while the listener is blocked, with the default
+ * buffer of 10,000; the listener stays blocked only as long as the writing takes (seconds, not the
+ * issue's minute), which changes nothing in what is checked.
  */
 class PigeonListenerBackpressureIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	private static final int CAPACITY = 100;
+	/**
+	 * The default {@code pigeon.listener.queue-capacity}.
+	 */
+	private static final int CAPACITY = 10000;
 
-	private static final int FLOOD = 5000;
+	private static final int FLOOD = 50000;
 
 	@Test
 	void blockedListenerNeitherPinsTheNotificationQueueNorGrowsMemory() throws Exception {
-		try (ConfigurableApplicationContext context = ListenerTestApplication.run(Config.class,
-				"pigeon.listener.queue-capacity=" + CAPACITY);
+		try (ConfigurableApplicationContext context = ListenerTestApplication.run(Config.class);
 				TestNotifier notifier = new TestNotifier(PigeonTestDatabase.get())) {
 			BlockedListener listener = context.getBean(BlockedListener.class);
 			DropEvents drops = context.getBean(DropEvents.class);
@@ -89,7 +91,7 @@ class PigeonListenerBackpressureIntegrationTests {
 	 * PostgreSQL's notification queue is shared by the whole cluster and its tail stays at the
 	 * slowest listening backend; a backend whose client stopped reading holds it once the socket
 	 * buffers are full (a raw pgjdbc connection that LISTENs and never reads pins over 1,000 pages
-	 * under this test's 10 MB flood). The tail moves when a sender commits, hence the tick.
+	 * under a 10 MB flood). The tail moves when a sender commits, hence the tick.
 	 */
 	private static void assertNotificationQueueNotPinned() throws Exception {
 		try (Connection connection = PigeonTestDatabase.get().connect();
@@ -105,7 +107,7 @@ class PigeonListenerBackpressureIntegrationTests {
 	}
 
 	private static String payload(int n) {
-		return ChangePayloads.row("INSERT", "items", "{\"id\":" + n + ",\"name\":\"" + "x".repeat(2000) + "\"}");
+		return ChangePayloads.row("INSERT", "items", "{\"id\":" + n + ",\"name\":\"" + "x".repeat(400) + "\"}");
 	}
 
 	@Configuration(proxyBeanMethods = false)

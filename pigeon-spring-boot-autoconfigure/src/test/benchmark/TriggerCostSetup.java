@@ -1,10 +1,10 @@
 import java.util.List;
 
-import io.pigeon.sql.TriggerDefinition;
-import io.pigeon.sql.TriggerEvent;
-import io.pigeon.sql.TriggerLevel;
-import io.pigeon.sql.TriggerSqlGenerator;
-import io.pigeon.sql.TriggerTiming;
+import io.pigeon.internal.sql.TriggerDefinition;
+import io.pigeon.PigeonAction;
+import io.pigeon.TriggerLevel;
+import io.pigeon.internal.sql.TriggerSqlGenerator;
+import io.pigeon.TriggerTiming;
 
 /**
  * Prints the set-up of trigger-cost.sh: schema pigeon_bench with three identical tables, one
@@ -22,7 +22,7 @@ public class TriggerCostSetup {
 		TriggerSqlGenerator generator = new TriggerSqlGenerator(schema);
 		TriggerDefinition pigeon = new TriggerDefinition(schema, "items_pigeon", "pigeon_items_pigeon_notify",
 				"pigeon_items_pigeon_notify_fn", "items_pigeon", List.of(), false, TriggerLevel.ROW,
-				List.of(TriggerEvent.INSERT, TriggerEvent.UPDATE, TriggerEvent.DELETE), List.of(), TriggerTiming.AFTER);
+				List.of(PigeonAction.INSERT, PigeonAction.UPDATE, PigeonAction.DELETE), List.of(), TriggerTiming.AFTER);
 		System.out.println("""
 				DROP SCHEMA IF EXISTS pigeon_bench CASCADE;
 				CREATE SCHEMA pigeon_bench;

@@ -1,6 +1,6 @@
 package io.pigeon.autoconfigure;
 
-import io.pigeon.listener.InvalidPigeonListenerException;
+import io.pigeon.internal.listener.InvalidPigeonListenerException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

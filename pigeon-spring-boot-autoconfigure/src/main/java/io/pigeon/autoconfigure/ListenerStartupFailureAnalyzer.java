@@ -1,6 +1,6 @@
 package io.pigeon.autoconfigure;
 
-import io.pigeon.listener.ListenerStartupException;
+import io.pigeon.internal.listener.ListenerStartupException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.pigeon.listener.ListenerMetrics;
+import io.pigeon.internal.listener.ListenerMetrics;
 
 /**
  * Records the listener's measurements with Micrometer: {@code pigeon.notifications.received} and

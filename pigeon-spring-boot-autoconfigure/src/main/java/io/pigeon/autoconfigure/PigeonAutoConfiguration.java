@@ -6,11 +6,11 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import io.pigeon.install.InstallProblem;
-import io.pigeon.install.InstallSettings;
-import io.pigeon.install.PigeonInstallException;
-import io.pigeon.install.PigeonInstallRunner;
-import io.pigeon.install.TriggerInstaller;
+import io.pigeon.internal.install.InstallProblem;
+import io.pigeon.internal.install.InstallSettings;
+import io.pigeon.internal.install.PigeonInstallException;
+import io.pigeon.internal.install.PigeonInstallRunner;
+import io.pigeon.internal.install.TriggerInstaller;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;

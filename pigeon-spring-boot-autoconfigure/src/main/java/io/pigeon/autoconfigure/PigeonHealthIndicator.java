@@ -2,8 +2,8 @@ package io.pigeon.autoconfigure;
 
 import java.time.Instant;
 
-import io.pigeon.listener.ListenerStatus;
-import io.pigeon.listener.PigeonListenerEndpointRegistry;
+import io.pigeon.internal.listener.ListenerStatus;
+import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;

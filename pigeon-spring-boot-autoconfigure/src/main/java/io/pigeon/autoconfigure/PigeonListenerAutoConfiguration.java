@@ -4,13 +4,13 @@ import javax.sql.DataSource;
 
 import io.pigeon.PigeonErrorHandler;
 import io.pigeon.PigeonTemplate;
-import io.pigeon.listener.ListenerConnectionFactory;
-import io.pigeon.listener.ListenerMetrics;
-import io.pigeon.listener.ListenerSettings;
-import io.pigeon.listener.OverflowPayloadStore;
-import io.pigeon.listener.PgjdbcNotificationLatencyTuner;
-import io.pigeon.listener.PigeonListenerAnnotationBeanPostProcessor;
-import io.pigeon.listener.PigeonListenerEndpointRegistry;
+import io.pigeon.internal.listener.ListenerConnectionFactory;
+import io.pigeon.internal.listener.ListenerMetrics;
+import io.pigeon.internal.listener.ListenerSettings;
+import io.pigeon.internal.listener.OverflowPayloadStore;
+import io.pigeon.internal.listener.PgjdbcNotificationLatencyTuner;
+import io.pigeon.internal.listener.PigeonListenerAnnotationBeanPostProcessor;
+import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -1,6 +1,6 @@
 package io.pigeon.autoconfigure;
 
-import io.pigeon.listener.PigeonListenerEndpointRegistry;
+import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -1,7 +1,7 @@
 package io.pigeon.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pigeon.listener.ListenerMetrics;
+import io.pigeon.internal.listener.ListenerMetrics;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

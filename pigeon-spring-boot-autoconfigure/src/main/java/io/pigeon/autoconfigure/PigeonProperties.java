@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.pigeon.install.InstallMode;
-import io.pigeon.sql.TriggerEvent;
-import io.pigeon.sql.TriggerLevel;
-import io.pigeon.sql.TriggerTiming;
+import io.pigeon.internal.install.InstallMode;
+import io.pigeon.PigeonAction;
+import io.pigeon.TriggerLevel;
+import io.pigeon.TriggerTiming;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -268,8 +268,8 @@ public class PigeonProperties {
 		/**
 		 * Statements the trigger fires on: any of 'insert', 'update', 'delete' and 'truncate'.
 		 */
-		private List<TriggerEvent> events = new ArrayList<>(
-				List.of(TriggerEvent.INSERT, TriggerEvent.UPDATE, TriggerEvent.DELETE));
+		private List<PigeonAction> events = new ArrayList<>(
+				List.of(PigeonAction.INSERT, PigeonAction.UPDATE, PigeonAction.DELETE));
 
 		/**
 		 * Columns whose update fires the trigger (UPDATE OF). Empty fires on every update.
@@ -335,11 +335,11 @@ public class PigeonProperties {
 			this.level = level;
 		}
 
-		public List<TriggerEvent> getEvents() {
+		public List<PigeonAction> getEvents() {
 			return this.events;
 		}
 
-		public void setEvents(List<TriggerEvent> events) {
+		public void setEvents(List<PigeonAction> events) {
 			this.events = events;
 		}
 

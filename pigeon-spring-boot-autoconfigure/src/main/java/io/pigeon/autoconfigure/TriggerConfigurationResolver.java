@@ -3,8 +3,8 @@ package io.pigeon.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.pigeon.install.TriggerConfiguration;
-import io.pigeon.sql.TriggerDefinition;
+import io.pigeon.internal.install.TriggerConfiguration;
+import io.pigeon.internal.sql.TriggerDefinition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;

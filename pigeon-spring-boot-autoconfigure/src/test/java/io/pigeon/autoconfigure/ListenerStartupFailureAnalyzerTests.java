@@ -3,10 +3,10 @@ package io.pigeon.autoconfigure;
 import java.sql.SQLException;
 import java.time.Duration;
 
-import io.pigeon.listener.HotStandbyServer;
-import io.pigeon.listener.ListenerConnectionFactory;
-import io.pigeon.listener.ListenerStartupException;
-import io.pigeon.listener.PgjdbcNotificationLatencyTuner;
+import io.pigeon.internal.listener.HotStandbyServer;
+import io.pigeon.internal.listener.ListenerConnectionFactory;
+import io.pigeon.internal.listener.ListenerStartupException;
+import io.pigeon.internal.listener.PgjdbcNotificationLatencyTuner;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;

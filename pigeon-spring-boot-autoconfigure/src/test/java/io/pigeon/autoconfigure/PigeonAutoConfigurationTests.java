@@ -2,10 +2,10 @@ package io.pigeon.autoconfigure;
 
 import javax.sql.DataSource;
 
-import io.pigeon.install.InstallProblem;
-import io.pigeon.install.PigeonInstallException;
-import io.pigeon.install.PigeonInstallRunner;
-import io.pigeon.install.TriggerInstaller;
+import io.pigeon.internal.install.InstallProblem;
+import io.pigeon.internal.install.PigeonInstallException;
+import io.pigeon.internal.install.PigeonInstallRunner;
+import io.pigeon.internal.install.TriggerInstaller;
 import org.junit.jupiter.api.Test;
 import org.postgresql.Driver;
 

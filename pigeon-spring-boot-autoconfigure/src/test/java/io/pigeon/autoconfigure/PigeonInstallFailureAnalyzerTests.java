@@ -2,8 +2,8 @@ package io.pigeon.autoconfigure;
 
 import java.util.List;
 
-import io.pigeon.install.InstallProblem;
-import io.pigeon.install.PigeonInstallException;
+import io.pigeon.internal.install.InstallProblem;
+import io.pigeon.internal.install.PigeonInstallException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pigeon.PigeonListener;
 import io.pigeon.PigeonNotificationsDroppedEvent;
-import io.pigeon.listener.PigeonListenerEndpointRegistry;
+import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 import io.pigeon.test.ChangePayloads;
 import io.pigeon.test.PigeonTestDatabase;
 import io.pigeon.test.TestNotifier;

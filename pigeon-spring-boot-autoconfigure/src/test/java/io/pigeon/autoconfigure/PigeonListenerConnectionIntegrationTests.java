@@ -11,9 +11,9 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.pigeon.listener.ListenerStartupException;
-import io.pigeon.listener.ListenerStatus;
-import io.pigeon.listener.PigeonListenerEndpointRegistry;
+import io.pigeon.internal.listener.ListenerStartupException;
+import io.pigeon.internal.listener.ListenerStatus;
+import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 import io.pigeon.test.FreezableTcpProxy;
 import io.pigeon.test.PigeonTestDatabase;
 import io.pigeon.test.TestNotifier;

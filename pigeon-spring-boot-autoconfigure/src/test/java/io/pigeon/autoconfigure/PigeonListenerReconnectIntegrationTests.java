@@ -6,8 +6,8 @@ import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pigeon.PigeonListenerReconnectedEvent;
-import io.pigeon.listener.ListenerStatus;
-import io.pigeon.listener.PigeonListenerEndpointRegistry;
+import io.pigeon.internal.listener.ListenerStatus;
+import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 import io.pigeon.test.FreezableTcpProxy;
 import io.pigeon.test.PigeonTestDatabase;
 import io.pigeon.test.TestNotifier;

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pigeon.PigeonListener;
-import io.pigeon.listener.ListenerStatus;
-import io.pigeon.listener.PigeonListenerEndpointRegistry;
+import io.pigeon.internal.listener.ListenerStatus;
+import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 import io.pigeon.test.PigeonTestDatabase;
 import io.pigeon.test.TestNotifier;
 import org.junit.jupiter.api.Test;

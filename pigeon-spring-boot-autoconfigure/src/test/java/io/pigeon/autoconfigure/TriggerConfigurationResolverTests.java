@@ -3,11 +3,11 @@ package io.pigeon.autoconfigure;
 import java.util.List;
 import java.util.Map;
 
-import io.pigeon.install.TriggerConfiguration;
-import io.pigeon.sql.TriggerDefinition;
-import io.pigeon.sql.TriggerEvent;
-import io.pigeon.sql.TriggerLevel;
-import io.pigeon.sql.TriggerTiming;
+import io.pigeon.internal.install.TriggerConfiguration;
+import io.pigeon.internal.sql.TriggerDefinition;
+import io.pigeon.PigeonAction;
+import io.pigeon.TriggerLevel;
+import io.pigeon.TriggerTiming;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Binder;
@@ -31,7 +31,7 @@ class TriggerConfigurationResolverTests {
 			assertThat(trigger.defaultFunction()).isTrue();
 			assertThat(trigger.definition()).isEqualTo(new TriggerDefinition("shop", "items", "pigeon_items_notify",
 					"pigeon_items_notify_fn", "items", List.of(), false, TriggerLevel.ROW,
-					List.of(TriggerEvent.INSERT, TriggerEvent.UPDATE, TriggerEvent.DELETE), List.of(),
+					List.of(PigeonAction.INSERT, PigeonAction.UPDATE, PigeonAction.DELETE), List.of(),
 					TriggerTiming.AFTER));
 		});
 	}
@@ -63,7 +63,7 @@ class TriggerConfigurationResolverTests {
 		assertThat(second.name()).isEqualTo("pigeon_Order Items_notify");
 		assertThat(second.function()).isEqualTo("mine");
 		assertThat(second.channel()).isEqualTo("Order Items");
-		assertThat(second.events()).containsExactly(TriggerEvent.TRUNCATE);
+		assertThat(second.events()).containsExactly(PigeonAction.TRUNCATE);
 		assertThat(triggers.get(1).active()).isFalse();
 		assertThat(triggers.get(1).defaultFunction()).isFalse();
 		assertThat(triggers.get(1).path("events", 0)).isEqualTo("pigeon.schemas[0].tables[0].triggers[1].events[0]");

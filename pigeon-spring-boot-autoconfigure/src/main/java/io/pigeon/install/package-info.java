@@ -1,7 +1,0 @@
-/**
- * Installation of Pigeon's triggers: catalog validation, the install history, the Flyway-style installer and script export.
- */
-@NullMarked
-package io.pigeon.install;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,256 @@
+package io.pigeon.internal.install;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pigeon.internal.sql.SqlIdentifiers;
+import io.pigeon.internal.sql.TriggerSqlGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Read-only queries on PostgreSQL's system catalogs, matching every name exactly as written
+ * (names are never folded to lower case).
+ */
+final class PostgresCatalog {
+
+	/**
+	 * What identifies a trigger's definition, independent of the session's
+	 * {@code search_path} (unlike {@code pg_get_triggerdef}). {@code tgenabled} is left out:
+	 * it is compared on its own.
+	 */
+	static final String TRIGGER_FINGERPRINT = "md5(row(t.tgtype, t.tgattr, t.tgfoid, t.tgqual, t.tgargs, "
+			+ "t.tgoldtable, t.tgnewtable, t.tgdeferrable, t.tginitdeferred)::text)";
+
+	/**
+	 * What identifies a function's definition: its body and every setting that changes its
+	 * behaviour.
+	 */
+	static final String FUNCTION_FINGERPRINT = "md5(row(p.prosrc, p.proconfig, p.prosecdef, p.prolang, "
+			+ "p.prorettype, p.provolatile, p.proisstrict, p.proparallel)::text)";
+
+	private static final String RELATION_OID = "(SELECT c.oid FROM pg_catalog.pg_class c"
+			+ " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?)";
+
+	private final Connection connection;
+
+	PostgresCatalog(Connection connection) {
+		this.connection = connection;
+	}
+
+	@Nullable String currentSchema() throws SQLException {
+		return queryString("SELECT current_schema()");
+	}
+
+	@Nullable String currentUser() throws SQLException {
+		return queryString("SELECT current_user");
+	}
+
+	boolean schemaExists(String schema) throws SQLException {
+		return exists("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?", schema);
+	}
+
+	boolean hasSchemaPrivilege(String schema, String privilege) throws SQLException {
+		return exists("SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = ?"
+				+ " AND pg_catalog.has_schema_privilege(n.oid, ?)", schema, privilege);
+	}
+
+	/**
+	 * Return a relation with its live columns.
+	 * @param schema the relation's schema
+	 * @param name the relation's name
+	 * @return the relation, or {@code null} if there is none of that name
+	 * @throws SQLException on a database error
+	 */
+	@Nullable Relation relation(String schema, String name) throws SQLException {
+		String sql = "SELECT c.oid, c.relkind, pg_catalog.has_table_privilege(c.oid, 'TRIGGER'),"
+				+ " pg_catalog.pg_has_role(c.relowner, 'USAGE') FROM pg_catalog.pg_class c"
+				+ " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?";
+		try (PreparedStatement statement = prepare(sql, schema, name); ResultSet result = statement.executeQuery()) {
+			if (!result.next()) {
+				return null;
+			}
+			long oid = result.getLong(1);
+			return new Relation(schema, name, RelationKind.of(result.getString(2).charAt(0)), columns(oid),
+					result.getBoolean(3), result.getBoolean(4));
+		}
+	}
+
+	private List<String> columns(long relationOid) throws SQLException {
+		String sql = "SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = ? AND attnum > 0"
+				+ " AND NOT attisdropped ORDER BY attnum";
+		List<String> columns = new ArrayList<>();
+		try (PreparedStatement statement = prepare(sql, relationOid); ResultSet result = statement.executeQuery()) {
+			while (result.next()) {
+				columns.add(result.getString(1));
+			}
+		}
+		return columns;
+	}
+
+	/**
+	 * Return a trigger as it is in the catalog, with its function.
+	 * @param schema the table's schema
+	 * @param table the table's name
+	 * @param name the trigger's name
+	 * @return the trigger, or {@code null} if the table or trigger does not exist
+	 * @throws SQLException on a database error
+	 */
+	@Nullable LiveTrigger trigger(String schema, String table, String name) throws SQLException {
+		String sql = "SELECT t.oid, t.tgenabled, " + TRIGGER_FINGERPRINT + ", p.oid, pn.nspname, p.proname, "
+				+ FUNCTION_FINGERPRINT + " FROM pg_catalog.pg_trigger t"
+				+ " JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid"
+				+ " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
+				+ " WHERE t.tgrelid = " + RELATION_OID + " AND t.tgname = ? AND NOT t.tgisinternal";
+		try (PreparedStatement statement = prepare(sql, schema, table, name);
+				ResultSet result = statement.executeQuery()) {
+			if (!result.next()) {
+				return null;
+			}
+			return new LiveTrigger(result.getLong(1), result.getString(2).charAt(0), result.getString(3),
+					result.getLong(4), result.getString(5), result.getString(6), result.getString(7));
+		}
+	}
+
+	/**
+	 * Return the OID of a function without arguments, the only kind a trigger function can be.
+	 * @param schema the function's schema
+	 * @param name the function's name
+	 * @return the OID, or {@code null} if there is no such function
+	 * @throws SQLException on a database error
+	 */
+	@Nullable Long function(String schema, String name) throws SQLException {
+		String sql = "SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+				+ " WHERE n.nspname = ? AND p.proname = ? AND p.pronargs = 0";
+		try (PreparedStatement statement = prepare(sql, schema, name); ResultSet result = statement.executeQuery()) {
+			return result.next() ? result.getLong(1) : null;
+		}
+	}
+
+	/**
+	 * Return whether Pigeon's own objects that trigger functions use exist in a schema.
+	 * @param schema the Pigeon schema
+	 * @return whether the overflow table and the function storing into it exist
+	 * @throws SQLException on a database error
+	 */
+	boolean supportObjectsExist(String schema) throws SQLException {
+		String store = SqlIdentifiers.quote(schema) + "."
+				+ SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION) + "(text)";
+		return relation(schema, TriggerSqlGenerator.OVERFLOW_TABLE) != null
+				&& exists("SELECT 1 WHERE pg_catalog.to_regprocedure(?) IS NOT NULL", store);
+	}
+
+	/**
+	 * Return how many triggers call a function.
+	 * @param functionOid the function
+	 * @return the number of triggers, clones on partitions included
+	 * @throws SQLException on a database error
+	 */
+	int triggersCalling(long functionOid) throws SQLException {
+		try (PreparedStatement statement = prepare("SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgfoid = ?",
+				functionOid); ResultSet result = statement.executeQuery()) {
+			result.next();
+			return result.getInt(1);
+		}
+	}
+
+	private @Nullable String queryString(String sql) throws SQLException {
+		try (PreparedStatement statement = prepare(sql); ResultSet result = statement.executeQuery()) {
+			return result.next() ? result.getString(1) : null;
+		}
+	}
+
+	private boolean exists(String sql, Object... parameters) throws SQLException {
+		try (PreparedStatement statement = prepare(sql, parameters); ResultSet result = statement.executeQuery()) {
+			return result.next();
+		}
+	}
+
+	private PreparedStatement prepare(String sql, Object... parameters) throws SQLException {
+		PreparedStatement statement = this.connection.prepareStatement(sql);
+		try {
+			for (int i = 0; i < parameters.length; i++) {
+				statement.setObject(i + 1, parameters[i]);
+			}
+			return statement;
+		}
+		catch (SQLException | RuntimeException ex) {
+			// The caller's try-with-resources never sees a statement that is not returned.
+			try {
+				statement.close();
+			}
+			catch (SQLException closeFailure) {
+				ex.addSuppressed(closeFailure);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * The kinds of relation a trigger may be asked for.
+	 */
+	enum RelationKind {
+
+		TABLE("table"), PARTITIONED_TABLE("partitioned table"), VIEW("view"), OTHER("relation");
+
+		private final String description;
+
+		RelationKind(String description) {
+			this.description = description;
+		}
+
+		static RelationKind of(char relkind) {
+			return switch (relkind) {
+				case 'r' -> TABLE;
+				case 'p' -> PARTITIONED_TABLE;
+				case 'v' -> VIEW;
+				default -> OTHER;
+			};
+		}
+
+		@Override
+		public String toString() {
+			return this.description;
+		}
+
+	}
+
+	/**
+	 * A table, partitioned table or view, or another relation Pigeon cannot watch.
+	 *
+	 * @param schema the relation's schema
+	 * @param name the relation's name
+	 * @param kind the relation's kind
+	 * @param columns the live columns, in table order
+	 * @param triggerPrivilege whether the current user may create triggers on it
+	 * @param owned whether the current user owns it (needed to drop or replace a trigger)
+	 */
+	record Relation(String schema, String name, RelationKind kind, List<String> columns, boolean triggerPrivilege,
+			boolean owned) {
+
+		String describe() {
+			return this.kind + " \"" + this.schema + "\".\"" + this.name + "\"";
+		}
+
+	}
+
+	/**
+	 * A trigger as it is in the catalog.
+	 *
+	 * @param oid the trigger's OID
+	 * @param enabled {@code pg_trigger.tgenabled}: {@code O} when enabled normally
+	 * @param fingerprint the trigger's {@link #TRIGGER_FINGERPRINT}
+	 * @param functionOid the OID of the function it calls
+	 * @param functionSchema the schema of the function it calls
+	 * @param functionName the name of the function it calls
+	 * @param functionFingerprint the function's {@link #FUNCTION_FINGERPRINT}
+	 */
+	record LiveTrigger(long oid, char enabled, String fingerprint, long functionOid, String functionSchema,
+			String functionName, String functionFingerprint) {
+
+	}
+
+}

@@ -1,0 +1,120 @@
+package io.pigeon.internal.listener;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Type;
+import java.util.Set;
+
+import io.pigeon.PigeonAction;
+import io.pigeon.PigeonEvent;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Calls one {@code @PigeonListener} method with a notification: filters by action, binds the
+ * arguments its parameter list asks for and invokes it on the bean (through its proxy).
+ *
+ * @since 0.1.0
+ */
+final class MethodListenerAdapter {
+
+	private final ListenerEndpoint endpoint;
+
+	private final String description;
+
+	private final Set<PigeonAction> actions;
+
+	private final JsonMapper jsonMapper;
+
+	private final @Nullable JavaType dataType;
+
+	private final @Nullable JavaType envelopeType;
+
+	MethodListenerAdapter(ListenerEndpoint endpoint, JsonMapper jsonMapper) {
+		this.endpoint = endpoint;
+		this.description = endpoint.describe();
+		this.actions = endpoint.actions();
+		this.jsonMapper = jsonMapper;
+		ListenerMethodSignature.Kind kind = endpoint.signature().kind();
+		boolean binds = kind == ListenerMethodSignature.Kind.EVENT || kind == ListenerMethodSignature.Kind.DATA;
+		this.dataType = binds ? jsonMapper.constructType(javaType(endpoint.signature().dataType())) : null;
+		this.envelopeType = (this.dataType != null)
+				? jsonMapper.getTypeFactory().constructParametricType(ChangeEnvelope.class, this.dataType) : null;
+		ReflectionUtils.makeAccessible(endpoint.method());
+	}
+
+	private static Type javaType(ResolvableType type) {
+		if (type == ResolvableType.NONE || type.resolve() == null || type.hasUnresolvableGenerics()) {
+			return type.resolve(Object.class);
+		}
+		return type.getType();
+	}
+
+	String getDescription() {
+		return this.description;
+	}
+
+	/**
+	 * Return whether the method receives the notification, by its {@code actions}.
+	 * @param notification the notification
+	 * @return {@code true} if the method is to be called
+	 */
+	boolean accepts(IncomingNotification notification) {
+		PigeonAction action = notification.action();
+		return this.actions.isEmpty() || (action != null && this.actions.contains(action));
+	}
+
+	/**
+	 * Call the method.
+	 * @param notification the notification
+	 * @throws Throwable what binding the arguments or the method threw
+	 */
+	void invoke(IncomingNotification notification) throws Throwable {
+		Object[] arguments = arguments(notification);
+		try {
+			this.endpoint.method().invoke(this.endpoint.bean(), arguments);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getTargetException();
+		}
+	}
+
+	private Object[] arguments(IncomingNotification notification) {
+		return switch (this.endpoint.signature().kind()) {
+			case EVENT -> new Object[] { event(notification) };
+			case DATA -> new Object[] { data(notification) };
+			case PAYLOAD -> new Object[] { notification.payload() };
+			case CHANNEL_AND_PAYLOAD -> new Object[] { notification.channel(), notification.payload() };
+		};
+	}
+
+	private PigeonEvent<?> event(IncomingNotification notification) {
+		PigeonAction action = notification.action();
+		String schema = notification.schema();
+		String table = notification.table();
+		if (action == null || schema == null || table == null) {
+			throw new IllegalArgumentException("The payload is not a Pigeon change notification (a JSON object with "
+					+ "a known action, a schema and a table), so it cannot be bound to a PigeonEvent: take "
+					+ "(String payload) to receive any payload sent to the channel");
+		}
+		ChangeEnvelope<?> envelope = envelope(notification);
+		return new PigeonEvent<>(notification.channel(), action, schema, table, envelope.data(), envelope.old(),
+				notification.count(), notification.payload());
+	}
+
+	private @Nullable Object data(IncomingNotification notification) {
+		if (notification.isChange()) {
+			return envelope(notification).data();
+		}
+		// Any other JSON sent to the channel (for example with PigeonTemplate) is bound whole.
+		return this.jsonMapper.readValue(notification.payload(), this.dataType);
+	}
+
+	private ChangeEnvelope<?> envelope(IncomingNotification notification) {
+		return this.jsonMapper.readValue(notification.payload(), this.envelopeType);
+	}
+
+}

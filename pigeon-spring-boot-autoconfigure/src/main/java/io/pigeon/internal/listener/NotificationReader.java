@@ -1,0 +1,258 @@
+package io.pigeon.internal.listener;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGNotification;
+
+/**
+ * The one thread that reads the listener connection. It hands every notification to its channel's
+ * {@link ChannelDispatcher} and reads on: it never runs application code and never stops draining
+ * the socket, because a listening backend whose client stops reading pins PostgreSQL's
+ * notification queue for the whole database, and once that queue is full every writer's commit
+ * fails.
+ * <p>
+ * When the connection has been quiet for the validation interval it checks it actively (a
+ * {@code SELECT 1} bounded by the network time-out): pgjdbc's {@code getNotifications} cannot
+ * tell a quiet channel from a silent peer. A lost connection is re-established with exponential
+ * back-off and jitter and LISTENs again on every channel; each outage is logged once as a warning
+ * and its end once as information, then announced to the {@link OutageListener}.
+ * <p>
+ * The thread is not a daemon: an application whose only job is to listen keeps running until it
+ * is stopped.
+ *
+ * @since 0.1.0
+ */
+final class NotificationReader {
+
+	private static final Log logger = LogFactory.getLog(NotificationReader.class);
+
+	static final String THREAD_NAME = "pigeon-listener";
+
+	private final ListenerConnectionFactory connectionFactory;
+
+	private final Map<String, ChannelDispatcher> dispatchers;
+
+	private final List<String> channels;
+
+	private final long validationIntervalNanos;
+
+	private final ReconnectBackoff backoff;
+
+	private final boolean retryFirstAttempt;
+
+	private final ListenerStatus status;
+
+	private final OutageListener outageListener;
+
+	private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
+
+	private final CountDownLatch stopSignal = new CountDownLatch(1);
+
+	private final Thread thread;
+
+	private volatile boolean running = true;
+
+	private volatile @Nullable ListenerConnection connection;
+
+	private @Nullable Instant outageStart;
+
+	private boolean lowLatencyReported;
+
+	NotificationReader(ListenerConnectionFactory connectionFactory, Map<String, ChannelDispatcher> dispatchers,
+			ListenerSettings settings, ListenerStatus status, OutageListener outageListener) {
+		this.connectionFactory = connectionFactory;
+		this.dispatchers = Map.copyOf(dispatchers);
+		this.channels = List.copyOf(dispatchers.keySet());
+		this.validationIntervalNanos = settings.validationInterval().toNanos();
+		this.backoff = new ReconnectBackoff(settings.initialBackoff(), settings.maxBackoff());
+		this.retryFirstAttempt = !settings.failFast();
+		this.status = status;
+		this.outageListener = outageListener;
+		this.thread = new Thread(this::run, THREAD_NAME);
+		this.thread.setDaemon(false);
+	}
+
+	/**
+	 * Start reading.
+	 * @return completes when the first connection attempt has LISTENed on every channel, or
+	 * exceptionally with its failure
+	 */
+	CompletableFuture<Void> start() {
+		this.status.starting(this.channels);
+		this.thread.start();
+		return this.firstAttempt;
+	}
+
+	/**
+	 * Stop reading: close the connection, failing a read in progress, and wait for the thread to
+	 * end.
+	 * @param timeout the longest wait
+	 * @return {@code true} if the thread has ended
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	boolean stop(Duration timeout) throws InterruptedException {
+		this.running = false;
+		this.stopSignal.countDown();
+		ListenerConnection connection = this.connection;
+		if (connection != null) {
+			connection.abort();
+		}
+		this.thread.join(Math.max(1, timeout.toMillis()));
+		this.status.stopped();
+		return !this.thread.isAlive();
+	}
+
+	private void run() {
+		try {
+			readUntilStopped();
+		}
+		catch (Throwable ex) {
+			// An Error (a driver of another version, memory): start() must not wait for ever for
+			// the first attempt, and health must not report a listener that no longer reads.
+			this.firstAttempt.completeExceptionally(ex);
+			if (this.running) {
+				this.status.disconnected(Instant.now(), ex.toString());
+				logger.error("Pigeon's listener thread has ended: notifications are no longer received", ex);
+			}
+		}
+	}
+
+	private void readUntilStopped() {
+		while (this.running) {
+			ListenerConnection connection = null;
+			try {
+				connection = this.connectionFactory.open();
+				this.connection = connection;
+				if (!this.running) {
+					break;
+				}
+				connection.listen(this.channels);
+				listening(connection);
+				read(connection);
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (!this.running) {
+					break;
+				}
+				if (!this.firstAttempt.isDone()) {
+					this.firstAttempt.completeExceptionally(ex);
+					if (!this.retryFirstAttempt) {
+						break;
+					}
+				}
+				connectionLost(ex);
+				pause(this.backoff.next());
+			}
+			finally {
+				this.connection = null;
+				if (connection != null) {
+					connection.close();
+				}
+			}
+		}
+	}
+
+	private void listening(ListenerConnection connection) {
+		this.backoff.reset();
+		this.status.listening(connection.getBackendPid());
+		if (!connection.isLowLatency() && !this.lowLatencyReported) {
+			// The tuner has logged why: say once what it means here.
+			logger.info("Pigeon's listener runs with pgjdbc's stock notification batching");
+			this.lowLatencyReported = true;
+		}
+		Instant outageStart = this.outageStart;
+		if (outageStart != null) {
+			Instant outageEnd = Instant.now();
+			this.outageStart = null;
+			logger.info("Pigeon's listener connection is back after an outage of "
+					+ Duration.between(outageStart, outageEnd).toMillis() + " ms and listens on " + this.channels
+					+ "; notifications sent during the outage were not received");
+			this.outageListener.outageEnded(outageStart, outageEnd);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Pigeon listens on " + this.channels + " (backend " + connection.getBackendPid() + ")");
+		}
+		this.firstAttempt.complete(null);
+	}
+
+	private void read(ListenerConnection connection) throws SQLException {
+		long lastActivity = System.nanoTime();
+		while (this.running) {
+			long untilValidation = this.validationIntervalNanos - (System.nanoTime() - lastActivity);
+			if (untilValidation <= 0) {
+				connection.validate();
+				lastActivity = System.nanoTime();
+				continue;
+			}
+			PGNotification[] notifications = connection
+				.poll((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(untilValidation) + 1));
+			if (notifications.length > 0) {
+				lastActivity = System.nanoTime();
+				this.status.notificationsReceived(System.currentTimeMillis());
+				for (PGNotification notification : notifications) {
+					ChannelDispatcher dispatcher = this.dispatchers.get(notification.getName());
+					if (dispatcher != null) {
+						dispatcher.offer(notification.getParameter());
+					}
+				}
+			}
+		}
+	}
+
+	private void connectionLost(Exception ex) {
+		if (this.outageStart == null) {
+			Instant now = Instant.now();
+			this.outageStart = now;
+			this.status.disconnected(now, ex.toString());
+			logger.warn("Pigeon's listener connection to " + this.connectionFactory.getDisplayUrl()
+					+ " is lost or cannot be established (" + ex + "); notifications are not received until it "
+					+ "is back. Reconnecting with back-off; a PigeonListenerReconnectedEvent will announce the "
+					+ "end of the outage.");
+			if (logger.isDebugEnabled()) {
+				logger.debug("Pigeon listener connection failure", ex);
+			}
+		}
+		else {
+			this.status.disconnected(this.outageStart, ex.toString());
+			if (logger.isDebugEnabled()) {
+				logger.debug("Pigeon's listener still cannot connect: " + ex);
+			}
+		}
+	}
+
+	private void pause(Duration delay) {
+		try {
+			this.stopSignal.await(delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.running = false;
+		}
+	}
+
+	/**
+	 * Told when the connection is back after an outage.
+	 */
+	@FunctionalInterface
+	interface OutageListener {
+
+		/**
+		 * Called on the reading thread when listening has resumed; must return quickly.
+		 * @param outageStart when the connection was found lost
+		 * @param outageEnd when listening resumed
+		 */
+		void outageEnded(Instant outageStart, Instant outageEnd);
+
+	}
+
+}

@@ -1,0 +1,108 @@
+package io.pigeon.internal.listener;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.pigeon.internal.sql.SqlIdentifiers;
+import io.pigeon.internal.sql.TriggerSqlGenerator;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.jdbc.core.JdbcOperations;
+
+/**
+ * Reads and expires the payloads that were too large for a notification, which Pigeon's triggers
+ * store in {@code "<pigeon schema>"."pigeon_overflow"}. Uses the application's pool: these are
+ * short queries, never run on the listener connection.
+ *
+ * @since 0.1.0
+ */
+public class OverflowPayloadStore {
+
+	private final JdbcOperations jdbc;
+
+	private final @Nullable String schema;
+
+	private volatile @Nullable String qualifiedTable;
+
+	/**
+	 * Create a new store.
+	 * @param jdbc access to the application's database
+	 * @param schema Pigeon's schema ({@code pigeon.install.schema}), or {@code null} for the
+	 * connection's current schema
+	 */
+	public OverflowPayloadStore(JdbcOperations jdbc, @Nullable String schema) {
+		this.jdbc = jdbc;
+		this.schema = schema;
+	}
+
+	/**
+	 * Return a stored payload.
+	 * @param id the overflow reference's id
+	 * @return the full payload
+	 * @throws OverflowPayloadMissingException if no payload has that id
+	 */
+	public String load(long id) {
+		String table = qualifiedTable();
+		try {
+			String payload = this.jdbc.queryForObject("SELECT payload FROM " + table + " WHERE id = ?", String.class,
+					id);
+			if (payload == null) {
+				throw new OverflowPayloadMissingException(table, id);
+			}
+			return payload;
+		}
+		catch (EmptyResultDataAccessException ex) {
+			throw new OverflowPayloadMissingException(table, id);
+		}
+	}
+
+	/**
+	 * Delete the payloads stored longer ago than the retention, when the table exists.
+	 * @param retention how long payloads are kept
+	 * @return the number of payloads deleted
+	 */
+	public int deleteExpired(Duration retention) {
+		String table = qualifiedTable();
+		List<Boolean> exists = this.jdbc.queryForList("SELECT to_regclass(?) IS NOT NULL", Boolean.class, table);
+		if (exists.isEmpty() || !Boolean.TRUE.equals(exists.get(0))) {
+			return 0;
+		}
+		return this.jdbc.update(
+				"DELETE FROM " + table + " WHERE created_at < clock_timestamp() - make_interval(secs => ?)",
+				retention.toNanos() / 1e9);
+	}
+
+	private String qualifiedTable() {
+		String table = this.qualifiedTable;
+		if (table == null) {
+			String schema = (this.schema != null) ? this.schema : currentSchema();
+			table = SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_TABLE);
+			this.qualifiedTable = table;
+		}
+		return table;
+	}
+
+	private String currentSchema() {
+		String schema = this.jdbc.queryForObject("SELECT current_schema()", String.class);
+		if (schema == null) {
+			throw new IllegalStateException("Pigeon cannot find its overflow table: the connection has no current "
+					+ "schema (empty search_path). Set pigeon.install.schema.");
+		}
+		return schema;
+	}
+
+	/**
+	 * Thrown when an overflow reference names a payload that is not stored (any more).
+	 */
+	public static final class OverflowPayloadMissingException extends IllegalStateException {
+
+		OverflowPayloadMissingException(String table, long id) {
+			super("Overflow payload " + id + " is not in " + table + ": it was deleted (older than "
+					+ "pigeon.listener.overflow-retention?) or the listener reads another schema than the "
+					+ "triggers write (pigeon.install.schema)");
+		}
+
+	}
+
+}

@@ -1,0 +1,164 @@
+package io.pigeon.internal.listener;
+
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.pigeon.PigeonAction;
+import io.pigeon.PigeonListener;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Finds {@link PigeonListener @PigeonListener} methods on every bean, checks them and registers
+ * them with the {@link PigeonListenerEndpointRegistry}, modelled on spring-kafka's
+ * {@code KafkaListenerAnnotationBeanPostProcessor}: methods are selected with
+ * {@link MethodIntrospector} on the bean's target class, classes without listeners are
+ * remembered, channel names resolve {@code ${…}} placeholders, and each method is invoked on the
+ * bean's proxy when it has one. A method Pigeon cannot call fails start-up with an
+ * {@link InvalidPigeonListenerException} naming it.
+ *
+ * @since 0.1.0
+ */
+public class PigeonListenerAnnotationBeanPostProcessor
+		implements BeanPostProcessor, Ordered, BeanFactoryAware, SmartInitializingSingleton {
+
+	/**
+	 * PostgreSQL truncates identifiers, channel names included, to 63 bytes.
+	 */
+	private static final int MAX_CHANNEL_BYTES = 63;
+
+	private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
+
+	private final List<ListenerEndpoint> pendingEndpoints = new ArrayList<>();
+
+	private @Nullable BeanFactory beanFactory;
+
+	private @Nullable PigeonListenerEndpointRegistry registry;
+
+	@Override
+	public int getOrder() {
+		return LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) throws BeansException {
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		if (this.nonAnnotatedClasses.contains(targetClass)) {
+			return bean;
+		}
+		Map<Method, PigeonListener> annotatedMethods = AnnotationUtils.isCandidateClass(targetClass,
+				PigeonListener.class)
+				? MethodIntrospector.selectMethods(targetClass,
+						(MethodIntrospector.MetadataLookup<PigeonListener>) (method) -> AnnotatedElementUtils
+							.findMergedAnnotation(method, PigeonListener.class))
+				: Map.of();
+		if (annotatedMethods.isEmpty()) {
+			this.nonAnnotatedClasses.add(targetClass);
+			return bean;
+		}
+		annotatedMethods.forEach((method, annotation) -> register(createEndpoint(bean, beanName, targetClass, method,
+				annotation)));
+		return bean;
+	}
+
+	private ListenerEndpoint createEndpoint(Object bean, String beanName, Class<?> targetClass, Method method,
+			PigeonListener annotation) {
+		ListenerMethodSignature signature = ListenerMethodSignature.of(method, targetClass);
+		Method invocableMethod;
+		try {
+			invocableMethod = AopUtils.selectInvocableMethod(method, bean.getClass());
+		}
+		catch (IllegalStateException ex) {
+			throw new InvalidPigeonListenerException(method, "cannot be called on bean '" + beanName + "': "
+					+ ex.getMessage(), ex);
+		}
+		Set<PigeonAction> actions = Set.copyOf(Arrays.asList(annotation.actions()));
+		return new ListenerEndpoint(beanName, bean, invocableMethod, resolveChannels(method, annotation), actions,
+				signature);
+	}
+
+	private List<String> resolveChannels(Method method, PigeonListener annotation) {
+		Set<String> channels = new LinkedHashSet<>();
+		if (StringUtils.hasLength(annotation.channel())) {
+			channels.add(resolveChannel(method, annotation.channel()));
+		}
+		for (String channel : annotation.channels()) {
+			channels.add(resolveChannel(method, channel));
+		}
+		if (channels.isEmpty()) {
+			throw new InvalidPigeonListenerException(method, "names no channel: set channel or channels");
+		}
+		return List.copyOf(channels);
+	}
+
+	private String resolveChannel(Method method, String value) {
+		String channel = value;
+		if (this.beanFactory instanceof ConfigurableBeanFactory configurableBeanFactory) {
+			channel = configurableBeanFactory.resolveEmbeddedValue(value);
+		}
+		if (!StringUtils.hasText(channel)) {
+			throw new InvalidPigeonListenerException(method,
+					"has a blank channel name (from '" + value + "'): name the channel its trigger notifies");
+		}
+		if (channel.getBytes(StandardCharsets.UTF_8).length > MAX_CHANNEL_BYTES) {
+			throw new InvalidPigeonListenerException(method, "names channel '" + channel + "', longer than "
+					+ "PostgreSQL's limit of " + MAX_CHANNEL_BYTES + " bytes: choose a shorter channel name");
+		}
+		return channel;
+	}
+
+	private void register(ListenerEndpoint endpoint) {
+		PigeonListenerEndpointRegistry registry;
+		synchronized (this.pendingEndpoints) {
+			registry = this.registry;
+			if (registry == null) {
+				// The registry depends on beans (data source, JSON mapper) that must not be
+				// created this early: endpoints wait until every singleton exists.
+				this.pendingEndpoints.add(endpoint);
+				return;
+			}
+		}
+		registry.registerEndpoint(endpoint);
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		BeanFactory beanFactory = this.beanFactory;
+		if (beanFactory == null) {
+			throw new IllegalStateException("No BeanFactory set on PigeonListenerAnnotationBeanPostProcessor");
+		}
+		PigeonListenerEndpointRegistry registry = beanFactory.getBean(PigeonListenerEndpointRegistry.class);
+		List<ListenerEndpoint> endpoints;
+		synchronized (this.pendingEndpoints) {
+			this.registry = registry;
+			endpoints = List.copyOf(this.pendingEndpoints);
+			this.pendingEndpoints.clear();
+		}
+		endpoints.forEach(registry::registerEndpoint);
+	}
+
+}

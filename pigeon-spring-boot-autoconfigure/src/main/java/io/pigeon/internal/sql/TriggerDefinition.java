@@ -1,0 +1,47 @@
+package io.pigeon.internal.sql;
+
+import java.util.List;
+import java.util.Objects;
+
+import io.pigeon.PigeonAction;
+import io.pigeon.TriggerLevel;
+import io.pigeon.TriggerTiming;
+
+/**
+ * One Pigeon trigger with every name already resolved (defaults applied), the input of
+ * {@link TriggerSqlGenerator}.
+ *
+ * @param schema the schema of the table or view
+ * @param table the table or view the trigger is on
+ * @param name the trigger's name
+ * @param function the trigger function's name, created in {@code schema}
+ * @param channel the NOTIFY channel, used exactly as given (case-sensitive)
+ * @param columns the columns sent in {@code data} (and {@code old}), in this order; empty
+ * for every column of the row
+ * @param includeOld whether an UPDATE also sends the old row as {@code old}
+ * @param level whether the trigger fires per row or per statement
+ * @param events the statements the trigger fires on
+ * @param updateOf the columns an UPDATE must set for the trigger to fire; empty for every
+ * UPDATE
+ * @param timing when the trigger fires relative to the change
+ * @since 0.1.0
+ */
+public record TriggerDefinition(String schema, String table, String name, String function, String channel,
+		List<String> columns, boolean includeOld, TriggerLevel level, List<PigeonAction> events,
+		List<String> updateOf, TriggerTiming timing) {
+
+	public TriggerDefinition {
+		Objects.requireNonNull(schema, "schema must not be null");
+		Objects.requireNonNull(table, "table must not be null");
+		Objects.requireNonNull(name, "name must not be null");
+		Objects.requireNonNull(function, "function must not be null");
+		Objects.requireNonNull(channel, "channel must not be null");
+		Objects.requireNonNull(level, "level must not be null");
+		Objects.requireNonNull(timing, "timing must not be null");
+		// List.copyOf also rejects null elements
+		columns = List.copyOf(Objects.requireNonNull(columns, "columns must not be null"));
+		events = List.copyOf(Objects.requireNonNull(events, "events must not be null"));
+		updateOf = List.copyOf(Objects.requireNonNull(updateOf, "updateOf must not be null"));
+	}
+
+}

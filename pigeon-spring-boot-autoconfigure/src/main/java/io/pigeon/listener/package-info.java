@@ -1,7 +1,0 @@
-/**
- * The dedicated LISTEN connection, the reading thread and dispatch of notifications to listener methods.
- */
-@NullMarked
-package io.pigeon.listener;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,7 +1,0 @@
-/**
- * Pure SQL generation for Pigeon's triggers, functions and own tables: typed definitions in, SQL text out, no Spring and no I/O.
- */
-@NullMarked
-package io.pigeon.sql;
-
-import org.jspecify.annotations.NullMarked;

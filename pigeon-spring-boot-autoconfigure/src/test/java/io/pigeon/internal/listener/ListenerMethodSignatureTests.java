@@ -1,0 +1,118 @@
+package io.pigeon.internal.listener;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+
+import io.pigeon.PigeonEvent;
+import io.pigeon.internal.listener.ListenerMethodSignature.Kind;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.util.ReflectionUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link ListenerMethodSignature}.
+ */
+class ListenerMethodSignatureTests {
+
+	@Test
+	void eventBindsItsTypeArgument() {
+		ListenerMethodSignature signature = of("event", PigeonEvent.class);
+		assertThat(signature.kind()).isEqualTo(Kind.EVENT);
+		assertThat(signature.dataType().resolve()).isEqualTo(Item.class);
+	}
+
+	@Test
+	void rawEventBindsNothingInParticular() {
+		ListenerMethodSignature signature = of("rawEvent", PigeonEvent.class);
+		assertThat(signature.kind()).isEqualTo(Kind.EVENT);
+		assertThat(signature.dataType().resolve(Object.class)).isEqualTo(Object.class);
+	}
+
+	@Test
+	void dataOfAnyObjectType() {
+		assertThat(of("item", Item.class)).satisfies((signature) -> {
+			assertThat(signature.kind()).isEqualTo(Kind.DATA);
+			assertThat(signature.dataType().resolve()).isEqualTo(Item.class);
+		});
+		assertThat(of("map", Map.class).dataType().getGeneric(1).resolve()).isEqualTo(Object.class);
+		assertThat(of("node", JsonNode.class).kind()).isEqualTo(Kind.DATA);
+	}
+
+	@Test
+	void stringIsTheRawPayload() {
+		assertThat(of("payload", String.class).kind()).isEqualTo(Kind.PAYLOAD);
+		assertThat(of("channelAndPayload", String.class, String.class).kind()).isEqualTo(Kind.CHANNEL_AND_PAYLOAD);
+	}
+
+	@Test
+	void otherParameterListsAreRefusedNamingTheMethod() {
+		assertRefused("none");
+		assertRefused("primitive", int.class);
+		assertRefused("array", String[].class);
+		assertRefused("twoOthers", String.class, int.class);
+		assertRefused("three", String.class, String.class, String.class);
+	}
+
+	private static void assertRefused(String name, Class<?>... parameterTypes) {
+		assertThatExceptionOfType(InvalidPigeonListenerException.class).isThrownBy(() -> of(name, parameterTypes))
+			.withMessageStartingWith(
+					"@PigeonListener method 'io.pigeon.internal.listener.ListenerMethodSignatureTests.Listeners." + name + "(")
+			.withMessageContaining("has an unsupported parameter list: declare (PigeonEvent<T> event), (T data), "
+					+ "(String payload) or (String channel, String payload)");
+	}
+
+	private static ListenerMethodSignature of(String name, Class<?>... parameterTypes) {
+		Method method = ReflectionUtils.findMethod(Listeners.class, name, parameterTypes);
+		assertThat(method).isNotNull();
+		return ListenerMethodSignature.of(method, Listeners.class);
+	}
+
+	record Item(int id) {
+	}
+
+	@SuppressWarnings({ "unused", "rawtypes" })
+	static class Listeners {
+
+		void event(PigeonEvent<Item> event) {
+		}
+
+		void rawEvent(PigeonEvent event) {
+		}
+
+		void item(Item item) {
+		}
+
+		void map(Map<String, Object> data) {
+		}
+
+		void node(JsonNode data) {
+		}
+
+		void payload(String payload) {
+		}
+
+		void channelAndPayload(String channel, String payload) {
+		}
+
+		void none() {
+		}
+
+		void primitive(int id) {
+		}
+
+		void array(String[] payloads) {
+		}
+
+		void twoOthers(String channel, int id) {
+		}
+
+		void three(String a, String b, String c) {
+		}
+
+	}
+
+}

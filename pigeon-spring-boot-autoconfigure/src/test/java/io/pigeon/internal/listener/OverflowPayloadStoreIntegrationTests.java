@@ -1,0 +1,82 @@
+package io.pigeon.internal.listener;
+
+import java.time.Duration;
+
+import io.pigeon.internal.listener.OverflowPayloadStore.OverflowPayloadMissingException;
+import io.pigeon.internal.sql.SqlIdentifiers;
+import io.pigeon.internal.sql.TriggerSqlGenerator;
+import io.pigeon.test.PigeonTestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.Driver;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * {@link OverflowPayloadStore} against the overflow table as Pigeon's installer creates it:
+ * payloads are read by id, and deleted once older than the retention, not when read.
+ */
+class OverflowPayloadStoreIntegrationTests {
+
+	private final String schema = PigeonTestDatabase.uniqueName("pigeon_overflow_store");
+
+	private JdbcTemplate jdbc;
+
+	private String table;
+
+	@BeforeEach
+	void createOverflowTable() {
+		PigeonTestDatabase database = PigeonTestDatabase.get();
+		this.jdbc = new JdbcTemplate(new SimpleDriverDataSource(new Driver(), database.getJdbcUrl(),
+				database.getUsername(), database.getPassword()));
+		this.jdbc.execute("CREATE SCHEMA " + SqlIdentifiers.quote(this.schema));
+		this.jdbc.execute(new TriggerSqlGenerator(this.schema).createSupportObjects());
+		this.table = SqlIdentifiers.quote(this.schema) + "." + SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_TABLE);
+	}
+
+	@AfterEach
+	void dropSchema() {
+		this.jdbc.execute("DROP SCHEMA " + SqlIdentifiers.quote(this.schema) + " CASCADE");
+	}
+
+	@Test
+	void payloadsOlderThanTheRetentionAreDeletedAndOthersStayReadable() {
+		long expired = store("{\"n\":1}");
+		long fresh = store("{\"n\":2}");
+		this.jdbc.update("UPDATE " + this.table + " SET created_at = clock_timestamp() - interval '61 minutes'"
+				+ " WHERE id = ?", expired);
+		OverflowPayloadStore store = new OverflowPayloadStore(this.jdbc, this.schema);
+		assertThat(store.load(expired)).isEqualTo("{\"n\":1}");
+		assertThat(store.load(fresh)).isEqualTo("{\"n\":2}");
+		assertThat(store.deleteExpired(Duration.ofHours(1))).isEqualTo(1);
+		assertThat(store.load(fresh)).as("reading does not delete").isEqualTo("{\"n\":2}");
+		assertThatExceptionOfType(OverflowPayloadMissingException.class).isThrownBy(() -> store.load(expired))
+			.withMessageContaining("pigeon.listener.overflow-retention");
+		assertThat(store.deleteExpired(Duration.ofHours(1))).isZero();
+	}
+
+	@Test
+	void withoutTheOverflowTableNothingIsDeleted() {
+		String other = PigeonTestDatabase.uniqueName("pigeon_no_overflow");
+		this.jdbc.execute("CREATE SCHEMA " + SqlIdentifiers.quote(other));
+		try {
+			assertThat(new OverflowPayloadStore(this.jdbc, other).deleteExpired(Duration.ofSeconds(1))).isZero();
+		}
+		finally {
+			this.jdbc.execute("DROP SCHEMA " + SqlIdentifiers.quote(other));
+		}
+	}
+
+	private long store(String payload) {
+		Long id = this.jdbc.queryForObject("SELECT " + SqlIdentifiers.quote(this.schema) + "."
+				+ SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION) + "(?)", Long.class, payload);
+		assertThat(id).isNotNull();
+		return id;
+	}
+
+}

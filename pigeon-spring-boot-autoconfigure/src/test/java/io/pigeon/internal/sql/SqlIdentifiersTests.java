@@ -1,0 +1,65 @@
+package io.pigeon.internal.sql;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link SqlIdentifiers}.
+ */
+class SqlIdentifiersTests {
+
+	@Test
+	void quoteKeepsCaseAndSpaces() {
+		assertThat(SqlIdentifiers.quote("Order Items")).isEqualTo("\"Order Items\"");
+		assertThat(SqlIdentifiers.quote("MiXeD")).isEqualTo("\"MiXeD\"");
+	}
+
+	@Test
+	void quoteDoublesEveryDoubleQuote() {
+		assertThat(SqlIdentifiers.quote("it\"ems")).isEqualTo("\"it\"\"ems\"");
+		assertThat(SqlIdentifiers.quote("\"\"")).isEqualTo("\"\"\"\"\"\"");
+	}
+
+	@Test
+	void quoteLeavesEverythingElseAlone() {
+		assertThat(SqlIdentifiers.quote("items; drop table x")).isEqualTo("\"items; drop table x\"");
+		assertThat(SqlIdentifiers.quote("it's \\ $$ é")).isEqualTo("\"it's \\ $$ é\"");
+	}
+
+	@Test
+	void quoteRejectsEmptyName() {
+		assertThatIllegalArgumentException().isThrownBy(() -> SqlIdentifiers.quote(""))
+			.withMessage("An SQL identifier must not be empty");
+	}
+
+	@Test
+	void quoteRejectsNul() {
+		assertThatIllegalArgumentException().isThrownBy(() -> SqlIdentifiers.quote("a\0b"))
+			.withMessage("An SQL identifier must not contain a NUL character: 'a\\0b'");
+	}
+
+	@Test
+	void literalDoublesEverySingleQuote() {
+		assertThat(SqlIdentifiers.literal("it's")).isEqualTo("'it''s'");
+		assertThat(SqlIdentifiers.literal("''")).isEqualTo("''''''");
+	}
+
+	@Test
+	void literalKeepsBackslashesAndDoubleQuotes() {
+		assertThat(SqlIdentifiers.literal("a\\b \"c\"")).isEqualTo("'a\\b \"c\"'");
+	}
+
+	@Test
+	void literalOfEmptyString() {
+		assertThat(SqlIdentifiers.literal("")).isEqualTo("''");
+	}
+
+	@Test
+	void literalRejectsNul() {
+		assertThatIllegalArgumentException().isThrownBy(() -> SqlIdentifiers.literal("\0"))
+			.withMessage("An SQL string literal must not contain a NUL character: '\\0'");
+	}
+
+}

@@ -169,7 +169,7 @@ public class PigeonProperties {
 	public static class Schema {
 
 		/**
-		 * Name of the schema.
+		 * Name of the schema. Required; names are case-sensitive.
 		 */
 		private @Nullable String name;
 
@@ -202,7 +202,8 @@ public class PigeonProperties {
 	public static class Table {
 
 		/**
-		 * Name of the table or view.
+		 * Name of the table, partitioned table or view. Required; names are case-sensitive. A
+		 * table without triggers gets one trigger with every default.
 		 */
 		private @Nullable String name;
 
@@ -246,7 +247,7 @@ public class PigeonProperties {
 		private @Nullable String function;
 
 		/**
-		 * Channel to notify. Defaults to the table's name.
+		 * Channel to notify, used exactly as given. Defaults to the table's name.
 		 */
 		private @Nullable String channel;
 
@@ -266,7 +267,8 @@ public class PigeonProperties {
 		private TriggerLevel level = TriggerLevel.ROW;
 
 		/**
-		 * Statements the trigger fires on: any of 'insert', 'update', 'delete' and 'truncate'.
+		 * Statements the trigger fires on: any of 'insert', 'update', 'delete' and 'truncate'
+		 * (statement level only).
 		 */
 		private List<PigeonAction> events = new ArrayList<>(
 				List.of(PigeonAction.INSERT, PigeonAction.UPDATE, PigeonAction.DELETE));
@@ -277,7 +279,7 @@ public class PigeonProperties {
 		private List<String> updateOf = new ArrayList<>();
 
 		/**
-		 * When the trigger fires: 'before', 'after' or 'instead-of' (views only).
+		 * When the trigger fires: 'before', 'after' or 'instead-of' (views only, row level only).
 		 */
 		private TriggerTiming timing = TriggerTiming.AFTER;
 

@@ -2,9 +2,14 @@ package io.pigeon.autoconfigure;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -18,11 +23,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for the configuration metadata generated from {@link PigeonProperties} and
  * {@code additional-spring-configuration-metadata.json}: every key of the installer and of the
- * listener is documented, with its default and its valid values.
+ * listener is documented, with its default and its valid values, and the hand-written entries of
+ * the nested {@code pigeon.schemas} keys say what the fields' Javadoc says.
  */
 class ConfigurationMetadataTests {
 
 	private static final String TRIGGER = "pigeon.schemas[].tables[].triggers[].";
+
+	/**
+	 * A documented field of a nested properties class: its Javadoc, its name and its initial
+	 * value, if any.
+	 */
+	private static final Pattern FIELD = Pattern.compile(
+			"/\\*\\*((?:(?!\\*/).)*)\\*/\\s*private ([^;=]+?) (\\w+)(?: = ([^;]+))?;", Pattern.DOTALL);
 
 	private final JsonNode metadata = read();
 
@@ -60,6 +73,74 @@ class ConfigurationMetadataTests {
 			JsonNode actual = property.get("defaultValue");
 			assertThat((actual != null) ? actual.toString() : null).as(name).isEqualTo(defaultValue);
 		});
+	}
+
+	/**
+	 * The metadata processor cannot see into the {@code List} elements of
+	 * {@code pigeon.schemas}, so their entries are written by hand: they must not drift from the
+	 * fields' Javadoc and initial values in {@code PigeonProperties.java}.
+	 */
+	@Test
+	void nestedKeysAreDocumentedAsTheirFieldsAre() throws IOException {
+		String source = Files.readString(Path.of("src/main/java/io/pigeon/autoconfigure/PigeonProperties.java"));
+		Map<String, String> prefixes = Map.of("Schema", "pigeon.schemas[].", "Table", "pigeon.schemas[].tables[].",
+				"Trigger", TRIGGER);
+		int checked = 0;
+		for (Map.Entry<String, String> nested : prefixes.entrySet()) {
+			Matcher field = FIELD.matcher(classBody(source, nested.getKey()));
+			while (field.find()) {
+				if (field.group(2).startsWith("List<Table>") || field.group(2).startsWith("List<Trigger>")) {
+					continue;
+				}
+				String name = nested.getValue() + kebabCase(field.group(3));
+				JsonNode property = find("properties", name);
+				assertThat(property).as(name).isNotNull();
+				assertThat(property.path("description").asString()).as(name).isEqualTo(javadoc(field.group(1)));
+				JsonNode actual = property.get("defaultValue");
+				assertThat((actual != null) ? actual.toString() : null).as(name)
+					.isEqualTo(defaultOf(field.group(4)));
+				checked++;
+			}
+		}
+		assertThat(checked).isEqualTo(12);
+	}
+
+	private static String classBody(String source, String name) {
+		int start = source.indexOf("public static class " + name + " {");
+		assertThat(start).as(name).isNotNegative();
+		int end = source.indexOf("\n\t}\n", start);
+		return source.substring(start, end);
+	}
+
+	private static String javadoc(String comment) {
+		return String.join(" ", comment.lines().map((line) -> line.strip().replaceFirst("^\\*\\s?", "").strip())
+			.filter((line) -> !line.isEmpty()).toList());
+	}
+
+	private static String kebabCase(String field) {
+		return field.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * The metadata's JSON for a field's initializer: an enum constant is written as its
+	 * kebab-case value, a list of constants as an array, an empty list as no default.
+	 */
+	private static String defaultOf(String initializer) {
+		if (initializer == null || initializer.equals("new ArrayList<>()")) {
+			return null;
+		}
+		Matcher constants = Pattern.compile("\\w+\\.([A-Z_]+)").matcher(initializer);
+		StringBuilder values = new StringBuilder();
+		while (constants.find()) {
+			if (!values.isEmpty()) {
+				values.append(',');
+			}
+			values.append('"').append(constants.group(1).toLowerCase(Locale.ROOT).replace('_', '-')).append('"');
+		}
+		if (values.isEmpty()) {
+			return initializer;
+		}
+		return initializer.startsWith("new ") ? "[" + values + "]" : values.toString();
 	}
 
 	@Test

@@ -1,43 +1,35 @@
 package io.pigeon.internal.install;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import io.pigeon.internal.install.PostgresCatalog.Relation;
 import io.pigeon.internal.install.PostgresCatalog.RelationKind;
 import io.pigeon.internal.install.TriggerConfiguration.Schema;
 import io.pigeon.internal.install.TriggerConfiguration.Table;
 import io.pigeon.internal.install.TriggerConfiguration.Trigger;
+import io.pigeon.internal.sql.SqlIdentifiers;
+import io.pigeon.internal.sql.SqlIdentifiers.NameProblem;
 import io.pigeon.internal.sql.TriggerDefinition;
-import io.pigeon.PigeonAction;
-import io.pigeon.TriggerLevel;
-import io.pigeon.internal.sql.TriggerSqlGenerator;
-import io.pigeon.TriggerTiming;
+import io.pigeon.internal.sql.TriggerRules;
+import io.pigeon.internal.sql.TriggerTarget;
+import io.pigeon.internal.sql.TriggerViolation;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Checks the whole configuration against the database's catalog before anything is installed:
- * schemas, tables and views, columns, the trigger rules PostgreSQL enforces, duplicate names and
+ * schemas, tables and views, columns, the {@link TriggerRules} (which the SQL generator checks
+ * too, so nothing accepted here fails half-way through an installation), duplicate names and
  * PostgreSQL's 63-byte limit on names. It only reads, and reports every problem it finds, each
  * with the property path it comes from.
  *
  * @since 0.1.0
  */
 public final class CatalogValidator {
-
-	/**
-	 * PostgreSQL's limit on identifiers (NAMEDATALEN - 1), in bytes. Longer names are silently
-	 * truncated by PostgreSQL, so they are refused instead.
-	 */
-	static final int MAX_NAME_BYTES = 63;
 
 	private final TriggerConfiguration configuration;
 
@@ -161,7 +153,6 @@ public final class CatalogValidator {
 	private void validateTrigger(Trigger trigger, Table table, @Nullable Relation relation,
 			List<InstallProblem> problems) {
 		TriggerDefinition definition = trigger.definition();
-		int before = problems.size();
 		boolean declared = !trigger.path().equals(table.path());
 		// The default function name follows the trigger's name, so one problem covers both.
 		String functionNote = !trigger.defaultFunction() ? ""
@@ -180,137 +171,28 @@ public final class CatalogValidator {
 		if (!definition.channel().equals(definition.table())) {
 			checkName(definition.channel(), trigger.path("channel"), "channel", problems);
 		}
-		validateEvents(trigger, relation, problems);
-		validateTiming(trigger, relation, problems);
-		validatePayload(trigger, problems);
-		validateColumns(trigger, "columns", definition.columns(), relation, problems);
-		validateColumns(trigger, "update-of", definition.updateOf(), relation, problems);
-		if (problems.size() == before) {
-			checkGenerator(trigger, problems);
-		}
-	}
-
-	private void validatePayload(Trigger trigger, List<InstallProblem> problems) {
-		TriggerDefinition definition = trigger.definition();
-		String levelPath = trigger.path("level");
-		if (definition.level() == TriggerLevel.STATEMENT) {
-			if (!definition.columns().isEmpty()) {
-				problems.add(new InstallProblem(trigger.path("columns"),
-						"statement-level payloads carry no row data, so no columns can be chosen",
-						"Remove columns, or set '" + levelPath + "' to row."));
-			}
-			if (definition.includeOld()) {
-				problems.add(new InstallProblem(trigger.path("include-old"),
-						"statement-level payloads carry no row data, so no old values",
-						"Remove include-old, or set '" + levelPath + "' to row."));
-			}
-		}
-		else if (definition.includeOld() && !definition.events().contains(PigeonAction.UPDATE)) {
-			problems.add(new InstallProblem(trigger.path("include-old"),
-					"include-old sends the old values of an UPDATE, and update is not among the events",
-					"Add update to '" + trigger.path("events") + "', or remove include-old."));
+		for (TriggerViolation violation : TriggerRules.check(definition, target(relation))) {
+			Integer index = violation.index();
+			String path = (index != null) ? trigger.path(violation.key(), index) : trigger.path(violation.key());
+			problems.add(new InstallProblem(path, violation.problem(), violation.fix(trigger::path)));
 		}
 	}
 
 	/**
-	 * Report anything else the SQL generator refuses at the trigger's path, so that no
-	 * configuration can fail later, half-way through an installation.
+	 * What the trigger rules need to know of a relation that holds triggers; {@code null} for
+	 * one that cannot, already reported at its table.
 	 */
-	private void checkGenerator(Trigger trigger, List<InstallProblem> problems) {
-		TriggerSqlGenerator generator = new TriggerSqlGenerator(trigger.definition().schema());
-		try {
-			generator.createFunction(trigger.definition());
-			generator.createTrigger(trigger.definition());
+	private static @Nullable TriggerTarget target(@Nullable Relation relation) {
+		if (relation == null) {
+			return null;
 		}
-		catch (IllegalArgumentException ex) {
-			problems.add(new InstallProblem(trigger.path(), String.valueOf(ex.getMessage()),
-					"Correct the trigger's configuration."));
-		}
-	}
-
-	private void validateEvents(Trigger trigger, @Nullable Relation relation, List<InstallProblem> problems) {
-		TriggerDefinition definition = trigger.definition();
-		List<PigeonAction> events = definition.events();
-		if (events.isEmpty()) {
-			problems.add(new InstallProblem(trigger.path("events"), "no event is configured",
-					"List at least one of insert, update, delete and truncate."));
-		}
-		Set<PigeonAction> seen = new HashSet<>();
-		for (int i = 0; i < events.size(); i++) {
-			PigeonAction event = events.get(i);
-			String path = trigger.path("events", i);
-			if (!seen.add(event)) {
-				problems.add(new InstallProblem(path, name(event) + " is listed twice", "Remove the duplicate."));
-			}
-			else if (event == PigeonAction.TRUNCATE && definition.level() == TriggerLevel.ROW) {
-				problems.add(new InstallProblem(path, "truncate triggers fire only at statement level",
-						"Set '" + trigger.path("level") + "' to statement, or remove truncate."));
-			}
-			else if (event == PigeonAction.TRUNCATE && relation != null && relation.kind() == RelationKind.VIEW) {
-				problems.add(new InstallProblem(path, "views cannot have truncate triggers", "Remove truncate."));
-			}
-		}
-		if (!definition.updateOf().isEmpty() && !events.contains(PigeonAction.UPDATE)) {
-			problems.add(new InstallProblem(trigger.path("update-of"), "update-of needs the update event",
-					"Add update to '" + trigger.path("events") + "', or remove update-of."));
-		}
-	}
-
-	private void validateTiming(Trigger trigger, @Nullable Relation relation, List<InstallProblem> problems) {
-		TriggerDefinition definition = trigger.definition();
-		String timingPath = trigger.path("timing");
-		if (definition.timing() == TriggerTiming.INSTEAD_OF) {
-			if (definition.level() != TriggerLevel.ROW) {
-				problems.add(new InstallProblem(trigger.path("level"), "instead-of triggers fire only at row level",
-						"Set '" + trigger.path("level") + "' to row."));
-			}
-			if (!definition.updateOf().isEmpty()) {
-				problems.add(new InstallProblem(trigger.path("update-of"),
-						"instead-of triggers cannot be restricted to columns", "Remove update-of."));
-			}
-			if (relation != null && relation.kind() != RelationKind.VIEW) {
-				problems.add(new InstallProblem(timingPath,
-						"instead-of triggers are only possible on views, and " + relation.describe() + " is a "
-								+ relation.kind(),
-						"Set '" + timingPath + "' to after (or before)."));
-			}
-		}
-		else if (relation != null && relation.kind() == RelationKind.VIEW
-				&& TriggerSqlGenerator.countsRows(definition)) {
-			problems.add(new InstallProblem(timingPath,
-					"an after statement-level trigger on one event counts the rows it touched with a transition "
-							+ "table, which PostgreSQL refuses on views, and " + relation.describe() + " is a view",
-					"Set '" + timingPath + "' to before, or add another event."));
-		}
-		else if (relation != null && relation.kind() == RelationKind.VIEW && definition.level() == TriggerLevel.ROW) {
-			problems.add(new InstallProblem(timingPath,
-					name(definition.timing()) + " row-level triggers are not possible on views, and "
-							+ relation.describe() + " is a view",
-					"Set '" + timingPath + "' to instead-of (the write then becomes an event), or use "
-							+ "statement level."));
-		}
-	}
-
-	private void validateColumns(Trigger trigger, String key, List<String> columns, @Nullable Relation relation,
-			List<InstallProblem> problems) {
-		Set<String> seen = new HashSet<>();
-		for (int i = 0; i < columns.size(); i++) {
-			String column = columns.get(i);
-			String path = trigger.path(key, i);
-			if (!checkName(column, path, "column", problems)) {
-				continue;
-			}
-			if (!seen.add(column)) {
-				problems.add(new InstallProblem(path, "column \"" + column + "\" is listed twice",
-						"Remove the duplicate."));
-			}
-			else if (relation != null && !relation.columns().contains(column)) {
-				problems.add(new InstallProblem(path,
-						"column \"" + column + "\" does not exist in " + relation.describe(),
-						"Correct the name (names are case-sensitive); its columns are "
-								+ String.join(", ", relation.columns()) + "."));
-			}
-		}
+		TriggerTarget.Kind kind = switch (relation.kind()) {
+			case TABLE -> TriggerTarget.Kind.TABLE;
+			case PARTITIONED_TABLE -> TriggerTarget.Kind.PARTITIONED_TABLE;
+			case VIEW -> TriggerTarget.Kind.VIEW;
+			case OTHER -> null;
+		};
+		return (kind != null) ? new TriggerTarget(kind, relation.columns()) : null;
 	}
 
 	private void validateUnique(Trigger trigger, Map<List<String>, String> triggerNames,
@@ -336,17 +218,14 @@ public final class CatalogValidator {
 
 	private static boolean checkDefaultName(String name, Trigger trigger, boolean declared, String key, String kind,
 			String note, List<InstallProblem> problems) {
-		int bytes = bytes(name);
-		if (bytes > MAX_NAME_BYTES) {
-			String target = declared ? trigger.path(key)
-					: trigger.path() + ".triggers[0]." + key + " (declaring the trigger)";
-			problems.add(new InstallProblem(trigger.path(),
-					"the default " + kind + " name \"" + name + "\" is " + bytes + " bytes, over PostgreSQL's "
-							+ MAX_NAME_BYTES + "-byte limit",
-					"Set '" + target + "' to an explicit name of at most " + MAX_NAME_BYTES + " bytes." + note));
-			return false;
+		if (SqlIdentifiers.fits(name)) {
+			return true;
 		}
-		return true;
+		String target = declared ? trigger.path(key) : trigger.path() + ".triggers[0]." + key + " (declaring the trigger)";
+		problems.add(new InstallProblem(trigger.path(), NameProblem.TOO_LONG.describe("default " + kind, name),
+				"Set '" + target + "' to an explicit name of at most " + SqlIdentifiers.MAX_NAME_BYTES + " bytes."
+						+ note));
+		return false;
 	}
 
 	private static boolean checkName(String name, String path, String kind, List<InstallProblem> problems) {
@@ -355,36 +234,17 @@ public final class CatalogValidator {
 
 	private static boolean checkName(String name, String path, String kind, String note,
 			List<InstallProblem> problems) {
-		if (name.isEmpty()) {
-			problems.add(new InstallProblem(path, "the " + kind + " name is empty", "Set a name."));
-			return false;
+		NameProblem problem = SqlIdentifiers.check(name);
+		if (problem == null) {
+			return true;
 		}
-		if (name.indexOf('\0') >= 0) {
-			problems.add(new InstallProblem(path, "the " + kind + " name contains a NUL character",
-					"Remove it: PostgreSQL names cannot hold one."));
-			return false;
-		}
-		int bytes = bytes(name);
-		if (bytes > MAX_NAME_BYTES) {
-			problems.add(new InstallProblem(path,
-					"the " + kind + " name \"" + name + "\" is " + bytes + " bytes, over PostgreSQL's "
-							+ MAX_NAME_BYTES + "-byte limit",
-					"Use a name of at most " + MAX_NAME_BYTES + " bytes (UTF-8)." + note));
-			return false;
-		}
-		return true;
+		String fix = (problem == NameProblem.TOO_LONG) ? problem.fix() + note : problem.fix();
+		problems.add(new InstallProblem(path, problem.describe(kind, name), fix));
+		return false;
 	}
 
 	private static InstallProblem required(String path, String kind) {
 		return new InstallProblem(path, "the " + kind + " name is missing", "Set '" + path + "'.");
-	}
-
-	private static int bytes(String name) {
-		return name.getBytes(StandardCharsets.UTF_8).length;
-	}
-
-	private static String name(Enum<?> value) {
-		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 }

@@ -476,15 +476,15 @@ class TriggerSqlGeneratorTests {
 	@Test
 	void rejectsTruncateAtRowLevel() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.generator.createTrigger(items(ROW, AFTER, TRUNCATE)))
-			.withMessage("Trigger 'pigeon_items_notify' on 'public.items' fires on TRUNCATE at row level; "
-					+ "TRUNCATE triggers must be statement level");
+			.withMessage("Trigger 'pigeon_items_notify' on 'public.items': events[0]: truncate triggers fire only at "
+					+ "statement level. Set 'level' to statement, or remove truncate.");
 	}
 
 	@Test
 	void rejectsInsteadOfAtStatementLevel() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.generator.createFunction(items(STATEMENT, INSTEAD_OF, INSERT)))
-			.withMessageContaining("INSTEAD OF triggers must be row level");
+			.withMessageContaining("level: instead-of triggers fire only at row level.");
 	}
 
 	@Test
@@ -492,20 +492,20 @@ class TriggerSqlGeneratorTests {
 		TriggerDefinition definition = new TriggerDefinition("public", "v", "t", "f", "v", List.of(), false, ROW,
 				List.of(UPDATE), List.of("a"), INSTEAD_OF);
 		assertThatIllegalArgumentException().isThrownBy(() -> this.generator.createTrigger(definition))
-			.withMessageContaining("INSTEAD OF triggers cannot have column lists");
+			.withMessageContaining("update-of: instead-of triggers cannot be restricted to columns.");
 	}
 
 	@Test
 	void rejectsNoEvents() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.generator.createTrigger(items(ROW, AFTER)))
-			.withMessageContaining("has no events");
+			.withMessageContaining("events: no event is configured.");
 	}
 
 	@Test
 	void rejectsRepeatedEvent() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.generator.createTrigger(items(ROW, AFTER, INSERT, INSERT)))
-			.withMessageContaining("lists events 'INSERT' more than once");
+			.withMessageContaining("events[1]: insert is listed twice.");
 	}
 
 	@Test
@@ -513,7 +513,7 @@ class TriggerSqlGeneratorTests {
 		TriggerDefinition definition = new TriggerDefinition("public", "items", "t", "f", "items",
 				List.of("a", "b", "a"), false, ROW, List.of(INSERT), List.of(), AFTER);
 		assertThatIllegalArgumentException().isThrownBy(() -> this.generator.createFunction(definition))
-			.withMessageContaining("lists columns 'a' more than once");
+			.withMessageContaining("columns[2]: column \"a\" is listed twice.");
 	}
 
 	@Test
@@ -521,7 +521,7 @@ class TriggerSqlGeneratorTests {
 		TriggerDefinition definition = new TriggerDefinition("public", "items", "t", "f", "items", List.of(), false,
 				ROW, List.of(INSERT), List.of("a"), AFTER);
 		assertThatIllegalArgumentException().isThrownBy(() -> this.generator.createTrigger(definition))
-			.withMessageContaining("has update-of columns but does not fire on UPDATE");
+			.withMessageContaining("update-of: update-of needs the update event. Add update to 'events'");
 	}
 
 	@Test
@@ -529,7 +529,8 @@ class TriggerSqlGeneratorTests {
 		TriggerDefinition definition = new TriggerDefinition("public", "items", "t", "f", "items", List.of(), true,
 				ROW, List.of(INSERT, DELETE), List.of(), AFTER);
 		assertThatIllegalArgumentException().isThrownBy(() -> this.generator.createFunction(definition))
-			.withMessageContaining("includes old rows but does not fire on UPDATE");
+			.withMessageContaining("include-old: include-old sends the old values of an UPDATE, and update is not "
+					+ "among the events.");
 	}
 
 	@Test
@@ -539,9 +540,9 @@ class TriggerSqlGeneratorTests {
 		TriggerDefinition includeOld = new TriggerDefinition("public", "items", "t", "f", "items", List.of(), true,
 				STATEMENT, List.of(UPDATE), List.of(), AFTER);
 		assertThatIllegalArgumentException().isThrownBy(() -> this.generator.createFunction(columns))
-			.withMessageContaining("is statement level but selects columns");
+			.withMessageContaining("columns: statement-level payloads carry no row data, so no columns can be chosen.");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.generator.createFunction(includeOld))
-			.withMessageContaining("is statement level but includes old rows");
+			.withMessageContaining("include-old: statement-level payloads carry no row data, so no old values.");
 	}
 
 	@Test
@@ -551,7 +552,7 @@ class TriggerSqlGeneratorTests {
 		TriggerDefinition function = new TriggerDefinition("public", "items", "t", "", "c", List.of(), false, ROW,
 				List.of(INSERT), List.of(), AFTER);
 		assertThatIllegalArgumentException().isThrownBy(() -> this.generator.createFunction(channel))
-			.withMessageContaining("has an empty channel name");
+			.withMessageContaining("channel: the channel name is empty.");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.generator.createFunction(function))
 			.withMessage("An SQL identifier must not be empty");
 		assertThatIllegalArgumentException().isThrownBy(() -> new TriggerSqlGenerator(""));

@@ -14,6 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
 import io.pigeon.PigeonAction;
 import io.pigeon.TriggerLevel;
 import io.pigeon.TriggerTiming;
+import io.pigeon.internal.payload.ChangePayloadWriter;
+import io.pigeon.internal.payload.PayloadContract;
 import io.pigeon.internal.sql.NotificationCollector.Notification;
 import io.pigeon.internal.sql.TriggerTestSchema.Write;
 import io.pigeon.test.PigeonTestDatabase;
@@ -66,7 +68,7 @@ class OverflowIntegrationTests {
 	@Test
 	void largeRowIsDeliveredThroughTheOverflowTable() throws SQLException {
 		Write write = this.schema.write(insert(1, "x".repeat(20_000)));
-		assertOverflowed(write, "INSERT", rowJson());
+		assertOverflowed(write, INSERT, rowJson());
 	}
 
 	@Test
@@ -74,7 +76,7 @@ class OverflowIntegrationTests {
 		// 3950 characters of two bytes each: the payload has fewer than 8000 characters but more
 		// than 8000 bytes
 		Write write = this.schema.write(insert(1, "é".repeat(3950)));
-		assertOverflowed(write, "INSERT", rowJson());
+		assertOverflowed(write, INSERT, rowJson());
 		assertThat(this.schema.queryStrings("SELECT length(payload) < 8000 AND octet_length(payload) >= 8000 FROM "
 				+ overflowTable())).containsExactly("t");
 	}
@@ -85,8 +87,7 @@ class OverflowIntegrationTests {
 		List<Notification> received = this.notifications.received();
 		assertThat(received).hasSize(1);
 		assertPayload(received.get(0), "items", write,
-				"{\"action\":\"INSERT\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":1,\"data\":%s}"
-					.formatted(this.schema.name(), rowJson()));
+				ChangePayloadWriter.change(INSERT, this.schema.name(), "items").data(rowJson()));
 		assertThat(this.schema.queryStrings("SELECT count(*) FROM " + overflowTable())).containsExactly("0");
 	}
 
@@ -96,13 +97,13 @@ class OverflowIntegrationTests {
 		this.notifications.received();
 		String oldRow = rowJson();
 		Write update = this.schema.write("UPDATE " + items() + " SET item_description = item_description || 'y'");
-		ObjectNode updated = assertOverflowed(update, "UPDATE", rowJson());
-		assertThat(updated.get("old")).isEqualTo(NotificationCollector.JSON.readTree(oldRow));
+		ObjectNode updated = assertOverflowed(update, UPDATE, rowJson());
+		assertThat(updated.get(PayloadContract.OLD)).isEqualTo(NotificationCollector.JSON.readTree(oldRow));
 
 		String deletedRow = rowJson();
 		Write delete = this.schema.write("DELETE FROM " + items());
-		ObjectNode deleted = assertOverflowed(delete, "DELETE", deletedRow);
-		assertThat(deleted.has("old")).isFalse();
+		ObjectNode deleted = assertOverflowed(delete, DELETE, deletedRow);
+		assertThat(deleted.has(PayloadContract.OLD)).isFalse();
 	}
 
 	@Test
@@ -119,7 +120,7 @@ class OverflowIntegrationTests {
 				.withMessageContaining("permission denied");
 			Write write = this.schema.write(insert(1, "x".repeat(20_000)));
 			this.schema.execute("RESET ROLE");
-			assertOverflowed(write, "INSERT", rowJson());
+			assertOverflowed(write, INSERT, rowJson());
 		}
 		finally {
 			this.schema.execute("RESET ROLE");
@@ -132,26 +133,21 @@ class OverflowIntegrationTests {
 	 * the row as {@code to_json} gives it.
 	 * @return the stored payload
 	 */
-	private ObjectNode assertOverflowed(Write write, String action, String row) throws SQLException {
+	private ObjectNode assertOverflowed(Write write, PigeonAction action, String row) throws SQLException {
 		List<Notification> received = this.notifications.received();
 		assertThat(received).hasSize(1);
 		Notification notification = received.get(0);
-		JsonNode overflow = notification.payload().get("overflow");
+		JsonNode overflow = notification.payload().get(PayloadContract.OVERFLOW);
 		assertThat(overflow.isIntegralNumber()).isTrue();
-		ObjectNode expected = NotificationCollector.JSON.createObjectNode()
-			.put("action", action)
-			.put("schema", this.schema.name())
-			.put("table", "items")
-			.put("seq", 1)
-			.put("overflow", overflow.longValue());
-		assertPayload(notification, "items", write, expected);
+		assertPayload(notification, "items", write,
+				ChangePayloadWriter.change(action, this.schema.name(), "items").overflow(overflow.longValue()));
 
 		String text = storedPayload(overflow.longValue());
 		assertThat(this.schema.queryStrings("SELECT octet_length(?::text) >= 8000", text)).containsExactly("t");
 		ObjectNode stored = (ObjectNode) NotificationCollector.JSON.readTree(text);
-		assertThat(stored.deepCopy().without(List.of("data", "old")))
-			.isEqualTo(notification.payload().deepCopy().without("overflow"));
-		assertThat(stored.get("data")).isEqualTo(NotificationCollector.JSON.readTree(row));
+		assertThat(stored.deepCopy().without(List.of(PayloadContract.DATA, PayloadContract.OLD)))
+			.isEqualTo(notification.payload().deepCopy().without(PayloadContract.OVERFLOW));
+		assertThat(stored.get(PayloadContract.DATA)).isEqualTo(NotificationCollector.JSON.readTree(row));
 		return stored;
 	}
 

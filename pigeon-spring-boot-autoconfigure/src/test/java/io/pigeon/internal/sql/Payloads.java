@@ -1,15 +1,20 @@
 package io.pigeon.internal.sql;
 
+import java.util.List;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.pigeon.internal.payload.ChangePayloadWriter;
+import io.pigeon.internal.payload.PayloadContract;
 import io.pigeon.internal.sql.NotificationCollector.Notification;
 import io.pigeon.internal.sql.TriggerTestSchema.Write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Assertions on Pigeon payloads.
+ * Assertions on Pigeon payloads, with the keys of the {@link PayloadContract}: expected
+ * payloads are written by {@link ChangePayloadWriter}, the contract's Java writer.
  */
 final class Payloads {
 
@@ -34,14 +39,27 @@ final class Payloads {
 	 * @param notification the notification
 	 * @param channel the expected channel
 	 * @param write the write that sent it
+	 * @param expected the payload; its {@code txid} and {@code ts} are ignored
+	 * @see #assertPayload(Notification, String, Write, String)
+	 */
+	static void assertPayload(Notification notification, String channel, Write write, ChangePayloadWriter expected) {
+		ObjectNode payload = (ObjectNode) NotificationCollector.JSON.readTree(expected.write());
+		assertPayload(notification, channel, write, payload.without(List.of(PayloadContract.TXID, PayloadContract.TS)));
+	}
+
+	/**
+	 * Assert that a notification arrived on the channel with exactly the expected payload.
+	 * @param notification the notification
+	 * @param channel the expected channel
+	 * @param write the write that sent it
 	 * @param expected the payload's keys but {@code txid} and {@code ts}
 	 * @see #assertPayload(Notification, String, Write, String)
 	 */
 	static void assertPayload(Notification notification, String channel, Write write, JsonNode expected) {
 		assertThat(notification.channel()).isEqualTo(channel);
 		ObjectNode payload = notification.payload().deepCopy();
-		JsonNode txid = payload.remove("txid");
-		JsonNode ts = payload.remove("ts");
+		JsonNode txid = payload.remove(PayloadContract.TXID);
+		JsonNode ts = payload.remove(PayloadContract.TS);
 		assertThat(txid).isNotNull();
 		assertThat(txid.isIntegralNumber()).as("txid is a number: %s", txid).isTrue();
 		assertThat(txid.longValue()).isEqualTo(write.txid());

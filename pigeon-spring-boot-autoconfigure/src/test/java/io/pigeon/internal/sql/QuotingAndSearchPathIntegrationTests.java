@@ -13,6 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
 import io.pigeon.PigeonAction;
 import io.pigeon.TriggerLevel;
 import io.pigeon.TriggerTiming;
+import io.pigeon.internal.payload.PayloadContract;
 import io.pigeon.internal.sql.NotificationCollector.Notification;
 import io.pigeon.internal.sql.TriggerTestSchema.Write;
 
@@ -74,11 +75,11 @@ class QuotingAndSearchPathIntegrationTests {
 		List<Notification> received = this.orders.received();
 		assertThat(received).hasSize(2);
 		ObjectNode every = payload(name, 1);
-		ObjectNode all = every.putObject("data");
+		ObjectNode all = every.putObject(PayloadContract.DATA);
 		COLUMNS.forEach((column) -> all.put(column, "o m q s b".split(" ")[COLUMNS.indexOf(column)]));
 		assertPayload(received.get(0), "Orders", write, every);
 		ObjectNode selected = payload(name, 2);
-		selected.putObject("data").put("it\"ems", "q").put("Order Items", "o");
+		selected.putObject(PayloadContract.DATA).put("it\"ems", "q").put("Order Items", "o");
 		assertPayload(received.get(1), "Orders", write, selected);
 
 		assertThat(this.lowerCaseOrders.received()).isEmpty();
@@ -98,7 +99,7 @@ class QuotingAndSearchPathIntegrationTests {
 		this.schema.execute("SET escape_string_warning = off");
 		Write write = this.schema.write("INSERT INTO " + this.schema.qualified(name) + " VALUES ('v')");
 		ObjectNode expected = payload(name, 1);
-		expected.putObject("data").put("a\\b", "v");
+		expected.putObject(PayloadContract.DATA).put("a\\b", "v");
 		assertPayload(this.orders.received().get(0), "Orders", write, expected);
 	}
 
@@ -116,16 +117,16 @@ class QuotingAndSearchPathIntegrationTests {
 		assertThat(this.schema.queryStrings("SELECT to_json(1)")).containsExactly("\"hijacked\"");
 		Write write = this.schema.write("INSERT INTO items VALUES (1)");
 		ObjectNode expected = payload("items", 1);
-		expected.putObject("data").put("item_no", 1);
+		expected.putObject(PayloadContract.DATA).put("item_no", 1);
 		assertPayload(this.orders.received().get(0), "Orders", write, expected);
 	}
 
 	private ObjectNode payload(String table, int seq) {
 		return NotificationCollector.JSON.createObjectNode()
-			.put("action", "INSERT")
-			.put("schema", this.schema.name())
-			.put("table", table)
-			.put("seq", seq);
+			.put(PayloadContract.ACTION, INSERT.name())
+			.put(PayloadContract.SCHEMA, this.schema.name())
+			.put(PayloadContract.TABLE, table)
+			.put(PayloadContract.SEQ, seq);
 	}
 
 }

@@ -4,7 +4,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -15,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import io.pigeon.PigeonAction;
 import io.pigeon.TriggerLevel;
 import io.pigeon.TriggerTiming;
+import io.pigeon.internal.payload.ChangePayloadWriter;
+import io.pigeon.internal.payload.PayloadContract;
 import io.pigeon.internal.sql.NotificationCollector.Notification;
 import io.pigeon.internal.sql.TriggerTestSchema.Write;
 
@@ -63,10 +64,10 @@ class RowPayloadIntegrationTests {
 		assertThat(received).hasSize(3);
 		String first = "{\"item_no\":1,\"item_description\":\"first\",\"note\":null}";
 		String second = "{\"item_no\":1,\"item_description\":\"second\",\"note\":\"n\"}";
-		assertPayload(received.get(0), "items", insert, payload("INSERT", "items", ",\"data\":" + first));
+		assertPayload(received.get(0), "items", insert, change(INSERT, "items").data(first));
 		assertPayload(received.get(1), "items", update,
-				payload("UPDATE", "items", ",\"data\":" + second + ",\"old\":" + first));
-		assertPayload(received.get(2), "items", delete, payload("DELETE", "items", ",\"data\":" + second));
+				change(UPDATE, "items").data(second).old(first));
+		assertPayload(received.get(2), "items", delete, change(DELETE, "items").data(second));
 	}
 
 	@Test
@@ -78,8 +79,9 @@ class RowPayloadIntegrationTests {
 		Write update = this.schema.write("UPDATE " + items() + " SET note = 'n'");
 		Notification notification = this.notifications.received().get(0);
 		assertPayload(notification, "items", update,
-				payload("UPDATE", "items", ",\"data\":{\"note\":\"n\",\"item_no\":1},\"old\":{\"note\":null,\"item_no\":1}"));
-		assertThat(notification.payload().get("data").propertyNames()).containsExactly("note", "item_no");
+				change(UPDATE, "items").data("{\"note\":\"n\",\"item_no\":1}")
+					.old("{\"note\":null,\"item_no\":1}"));
+		assertThat(notification.payload().get(PayloadContract.DATA).propertyNames()).containsExactly("note", "item_no");
 	}
 
 	@Test
@@ -97,8 +99,8 @@ class RowPayloadIntegrationTests {
 		String data = selected.stream()
 			.map((column) -> "\"" + column + "\":" + column.substring(1))
 			.collect(Collectors.joining(",", "{", "}"));
-		assertPayload(notification, "items", write, payload("INSERT", "items", ",\"data\":" + data));
-		assertThat(notification.payload().get("data").propertyNames()).containsExactlyElementsOf(selected);
+		assertPayload(notification, "items", write, change(INSERT, "items").data(data));
+		assertThat(notification.payload().get(PayloadContract.DATA).propertyNames()).containsExactlyElementsOf(selected);
 	}
 
 	@Test
@@ -115,13 +117,13 @@ class RowPayloadIntegrationTests {
 		List<Notification> received = this.notifications.received();
 		assertThat(received).hasSize(4);
 		assertPayload(received.get(0), "orders", insert,
-				payload("INSERT", "orders", 1, ",\"data\":{\"order_no\":1,\"region\":\"eu\"}"));
+				change(INSERT, "orders").seq(1).data("{\"order_no\":1,\"region\":\"eu\"}"));
 		assertPayload(received.get(1), "orders", insert,
-				payload("INSERT", "orders", 2, ",\"data\":{\"order_no\":2,\"region\":\"asia\"}"));
+				change(INSERT, "orders").seq(2).data("{\"order_no\":2,\"region\":\"asia\"}"));
 		assertPayload(received.get(2), "orders", insert,
-				payload("INSERT", "orders", 3, ",\"data\":{\"order_no\":3,\"region\":\"us\"}"));
+				change(INSERT, "orders").seq(3).data("{\"order_no\":3,\"region\":\"us\"}"));
 		assertPayload(received.get(3), "orders", update,
-				payload("UPDATE", "orders", ",\"data\":{\"order_no\":10,\"region\":\"eu\"}"));
+				change(UPDATE, "orders").data("{\"order_no\":10,\"region\":\"eu\"}"));
 	}
 
 	@Test
@@ -132,7 +134,7 @@ class RowPayloadIntegrationTests {
 		Write write = this.schema.write("INSERT INTO " + orders() + " VALUES (1, 'eu'), (2, 'us'), (3, 'us')");
 		List<Notification> received = this.notifications.received();
 		assertThat(received).hasSize(1);
-		assertPayload(received.get(0), "orders", write, payload("INSERT", "orders", ",\"count\":3"));
+		assertPayload(received.get(0), "orders", write, change(INSERT, "orders").count(3L));
 	}
 
 	private void createItems() throws SQLException {
@@ -147,13 +149,8 @@ class RowPayloadIntegrationTests {
 				+ " FOR VALUES IN ('us')");
 	}
 
-	private String payload(String action, String table, String rest) {
-		return payload(action, table, 1, rest);
-	}
-
-	private String payload(String action, String table, int seq, String rest) {
-		return String.format(Locale.ROOT, "{\"action\":\"%s\",\"schema\":\"%s\",\"table\":\"%s\",\"seq\":%d%s}", action,
-				this.schema.name(), table, seq, rest);
+	private ChangePayloadWriter change(PigeonAction action, String table) {
+		return ChangePayloadWriter.change(action, this.schema.name(), table);
 	}
 
 	private String items() {

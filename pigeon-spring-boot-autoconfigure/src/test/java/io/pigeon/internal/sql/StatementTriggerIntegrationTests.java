@@ -2,7 +2,6 @@ package io.pigeon.internal.sql;
 
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Locale;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.pigeon.PigeonAction;
 import io.pigeon.TriggerLevel;
 import io.pigeon.TriggerTiming;
+import io.pigeon.internal.payload.ChangePayloadWriter;
 import io.pigeon.internal.sql.NotificationCollector.Notification;
 import io.pigeon.internal.sql.TriggerTestSchema.Write;
 
@@ -62,14 +62,14 @@ class StatementTriggerIntegrationTests {
 			throws SQLException {
 		install("counted", AFTER, event);
 		Write write = this.schema.write(statement.formatted(items()));
-		assertOne(write, "counted", event.name(), ",\"count\":" + count);
+		assertOne(write, "counted", change(event).count((long) count));
 	}
 
 	@Test
 	void statementThatTouchesNoRowCountsZero() throws SQLException {
 		install("counted", AFTER, UPDATE);
 		Write write = this.schema.write("UPDATE " + items() + " SET item_description = 'z' WHERE false");
-		assertOne(write, "counted", "UPDATE", ",\"count\":0");
+		assertOne(write, "counted", change(UPDATE).count(0L));
 	}
 
 	@Test
@@ -81,10 +81,7 @@ class StatementTriggerIntegrationTests {
 		assertThat(received).hasSize(3);
 		int[] counts = { 1, 0, 2 };
 		for (int i = 0; i < 3; i++) {
-			assertPayload(received.get(i), "counted", write,
-					String.format(Locale.ROOT,
-							"{\"action\":\"DELETE\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"count\":%d}",
-							this.schema.name(), i + 1, counts[i]));
+			assertPayload(received.get(i), "counted", write, change(DELETE).seq(i + 1).count((long) counts[i]));
 		}
 	}
 
@@ -92,7 +89,7 @@ class StatementTriggerIntegrationTests {
 	void beforeStatementTriggerHasNoCount() throws SQLException {
 		install("uncounted", BEFORE, INSERT);
 		Write write = this.schema.write("INSERT INTO " + items() + " VALUES (4, 'd')");
-		assertOne(write, "uncounted", "INSERT", "");
+		assertOne(write, "uncounted", change(INSERT));
 		assertThat(this.schema.queryStrings("SELECT count(*) FROM " + items())).containsExactly("4");
 	}
 
@@ -100,7 +97,7 @@ class StatementTriggerIntegrationTests {
 	void triggerOnSeveralEventsHasNoCount() throws SQLException {
 		install("uncounted", AFTER, INSERT, UPDATE, DELETE);
 		Write write = this.schema.write("UPDATE " + items() + " SET item_description = 'z'");
-		assertOne(write, "uncounted", "UPDATE", "");
+		assertOne(write, "uncounted", change(UPDATE));
 	}
 
 	@Test
@@ -110,14 +107,14 @@ class StatementTriggerIntegrationTests {
 		this.schema.write("UPDATE " + items() + " SET item_no = item_no");
 		Write write = this.schema.write("UPDATE " + items() + " SET item_description = 'z'");
 		// a statement-level update-of trigger fires only for statements that set the column
-		assertOne(write, "uncounted", "UPDATE", "");
+		assertOne(write, "uncounted", change(UPDATE));
 	}
 
 	@Test
 	void truncateNotifiesWithoutCount() throws SQLException {
 		install("uncounted", AFTER, INSERT, TRUNCATE);
 		Write write = this.schema.write("TRUNCATE " + items());
-		assertOne(write, "uncounted", "TRUNCATE", "");
+		assertOne(write, "uncounted", change(TRUNCATE));
 	}
 
 	@Test
@@ -125,7 +122,7 @@ class StatementTriggerIntegrationTests {
 		install("uncounted", BEFORE, TRUNCATE);
 		this.schema.write("DELETE FROM " + items() + " WHERE item_no = 1");
 		Write write = this.schema.write("TRUNCATE " + items());
-		assertOne(write, "uncounted", "TRUNCATE", "");
+		assertOne(write, "uncounted", change(TRUNCATE));
 		assertThat(this.schema.queryStrings("SELECT count(*) FROM " + items())).containsExactly("0");
 	}
 
@@ -133,11 +130,14 @@ class StatementTriggerIntegrationTests {
 		this.schema.install(this.schema.definition("items", trigger, trigger, STATEMENT, timing, List.of(events)));
 	}
 
-	private void assertOne(Write write, String channel, String action, String count) throws SQLException {
+	private void assertOne(Write write, String channel, ChangePayloadWriter expected) throws SQLException {
 		List<Notification> received = this.notifications.received();
 		assertThat(received).hasSize(1);
-		assertPayload(received.get(0), channel, write, "{\"action\":\"%s\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":1%s}"
-			.formatted(action, this.schema.name(), count));
+		assertPayload(received.get(0), channel, write, expected);
+	}
+
+	private ChangePayloadWriter change(PigeonAction action) {
+		return ChangePayloadWriter.change(action, this.schema.name(), "items");
 	}
 
 	private String items() {

@@ -2,7 +2,6 @@ package io.pigeon.internal.sql;
 
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Locale;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import io.pigeon.PigeonAction;
 import io.pigeon.TriggerLevel;
 import io.pigeon.TriggerTiming;
+import io.pigeon.internal.payload.ChangePayloadWriter;
+import io.pigeon.internal.payload.PayloadContract;
 import io.pigeon.internal.sql.NotificationCollector.Notification;
 import io.pigeon.internal.sql.TriggerTestSchema.Write;
 
@@ -79,9 +80,7 @@ class TriggerSqlIntegrationTests {
 			.containsExactly("before_insert", "before_iud", "after_insert", "after_iud");
 		for (int i = 0; i < received.size(); i++) {
 			assertPayload(received.get(i), received.get(i).channel(), write,
-					String.format(Locale.ROOT,
-							"{\"action\":\"INSERT\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"data\":%s}",
-							this.schema.name(), i + 1, FIRST_ROW));
+					change(INSERT, "items").seq(i + 1).data(FIRST_ROW));
 		}
 	}
 
@@ -91,9 +90,9 @@ class TriggerSqlIntegrationTests {
 		Notification notification = this.notifications.received().get(0);
 		assertThat(notification.text()).contains("\"price\":12.50", "\"note\":null",
 				"\"created_at\":\"2024-05-06T07:08:09.123456+00:00\"");
-		assertThat(notification.payload().get("data").get("attributes").isObject()).isTrue();
-		assertThat(notification.payload().get("data").get("price").isNumber()).isTrue();
-		assertThat(notification.payload().get("data").has("note")).isTrue();
+		assertThat(notification.payload().get(PayloadContract.DATA).get("attributes").isObject()).isTrue();
+		assertThat(notification.payload().get(PayloadContract.DATA).get("price").isNumber()).isTrue();
+		assertThat(notification.payload().get(PayloadContract.DATA).has("note")).isTrue();
 	}
 
 	@Test
@@ -126,9 +125,7 @@ class TriggerSqlIntegrationTests {
 		String row = FIRST_ROW.replace("12.50", "13.00").replace("\"note\":null", "\"note\":\"noted\"");
 		for (int i = 0; i < received.size(); i++) {
 			assertPayload(received.get(i), received.get(i).channel(), write,
-					String.format(Locale.ROOT,
-							"{\"action\":\"UPDATE\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"data\":%s}",
-							this.schema.name(), i + 1, row));
+					change(UPDATE, "items").seq(i + 1).data(row));
 		}
 	}
 
@@ -142,9 +139,7 @@ class TriggerSqlIntegrationTests {
 			.containsExactly("before_iud", "after_delete", "after_iud");
 		for (int i = 0; i < received.size(); i++) {
 			assertPayload(received.get(i), received.get(i).channel(), write,
-					String.format(Locale.ROOT,
-							"{\"action\":\"DELETE\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"data\":%s}",
-							this.schema.name(), i + 1, FIRST_ROW));
+					change(DELETE, "items").seq(i + 1).data(FIRST_ROW));
 		}
 	}
 
@@ -158,13 +153,10 @@ class TriggerSqlIntegrationTests {
 			.toList();
 		assertThat(afterInsert).hasSize(2);
 		// BEFORE triggers fire as each row is inserted, AFTER row triggers once the statement is done
-		String expected = "{\"action\":\"INSERT\",\"schema\":\"%s\",\"table\":\"items\",\"seq\":%d,\"data\":"
-				+ "{\"item_no\":2,\"item_description\":\"same\",\"price\":1.00,\"created_at\":null,\"attributes\":null,"
-				+ "\"note\":null}}";
-		assertPayload(afterInsert.get(0), "after_insert", write, String.format(Locale.ROOT,
-				expected, this.schema.name(), 5));
-		assertPayload(afterInsert.get(1), "after_insert", write, String.format(Locale.ROOT,
-				expected, this.schema.name(), 7));
+		String inserted = "{\"item_no\":2,\"item_description\":\"same\",\"price\":1.00,\"created_at\":null,"
+				+ "\"attributes\":null,\"note\":null}";
+		assertPayload(afterInsert.get(0), "after_insert", write, change(INSERT, "items").seq(5).data(inserted));
+		assertPayload(afterInsert.get(1), "after_insert", write, change(INSERT, "items").seq(7).data(inserted));
 	}
 
 	@Test
@@ -174,8 +166,7 @@ class TriggerSqlIntegrationTests {
 		List<Notification> received = this.notifications.received();
 		assertThat(received).hasSize(1);
 		assertPayload(received.get(0), "items_view", write,
-				"{\"action\":\"INSERT\",\"schema\":\"%s\",\"table\":\"items_view\",\"seq\":1,\"data\":"
-						.formatted(this.schema.name()) + "{\"item_no\":7,\"item_description\":\"via view\"}}");
+				change(INSERT, "items_view").data("{\"item_no\":7,\"item_description\":\"via view\"}"));
 		assertThat(rows()).isEmpty();
 	}
 
@@ -189,8 +180,7 @@ class TriggerSqlIntegrationTests {
 		List<Notification> received = this.notifications.received();
 		assertThat(received).hasSize(1);
 		assertPayload(received.get(0), "items_view", write,
-				"{\"action\":\"UPDATE\",\"schema\":\"%s\",\"table\":\"items_view\",\"seq\":1,\"data\":"
-						.formatted(this.schema.name()) + "{\"item_no\":1,\"item_description\":\"changed\"}}");
+				change(UPDATE, "items_view").data("{\"item_no\":1,\"item_description\":\"changed\"}"));
 		assertThat(rows()).singleElement().asString().startsWith("(1,first,");
 	}
 
@@ -205,6 +195,10 @@ class TriggerSqlIntegrationTests {
 
 	private String items() {
 		return this.schema.qualified("items");
+	}
+
+	private ChangePayloadWriter change(PigeonAction action, String table) {
+		return ChangePayloadWriter.change(action, this.schema.name(), table);
 	}
 
 	private TriggerDefinition items(String trigger, TriggerTiming timing, PigeonAction... events) {

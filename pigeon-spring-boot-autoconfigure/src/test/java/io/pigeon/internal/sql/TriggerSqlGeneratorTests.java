@@ -462,6 +462,56 @@ class TriggerSqlGeneratorTests {
 	}
 
 	@Test
+	void anotherSinkHandsOnTheSamePayload() {
+		PayloadSink log = new PayloadSink() {
+
+			@Override
+			public String handOnRow(TriggerDefinition definition) {
+				return "\tINSERT INTO log (payload) VALUES (payload);\n";
+			}
+
+			@Override
+			public String handOnStatement(TriggerDefinition definition, String payload) {
+				return "\tINSERT INTO log (payload) VALUES (" + payload + ");\n";
+			}
+
+		};
+		TriggerSqlGenerator logging = new TriggerSqlGenerator("pigeon", log);
+		NotifySink notify = new NotifySink("pigeon");
+		TriggerDefinition row = items(ROW, AFTER, INSERT, UPDATE, DELETE);
+		assertThat(logging.createFunction(row)).isEqualTo(this.generator.createFunction(row)
+			.replace(notify.handOnRow(row), "\tINSERT INTO log (payload) VALUES (payload);\n"));
+		TriggerDefinition statement = items(STATEMENT, AFTER, INSERT);
+		assertThat(logging.createFunction(statement)).doesNotContain("pg_notify").endsWith("""
+				BEGIN
+					INSERT INTO log (payload) VALUES ('{"action":"' || TG_OP || '","schema":"public","table":"items","txid":' || txid_current()
+						|| ',"seq":' || seq || ',"ts":' || (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
+						|| ',"count":' || (SELECT count(*) FROM "pigeon_rows") || '}');
+					RETURN NULL;
+				END
+				$pigeon$""");
+		assertThat(logging.createTrigger(row)).isEqualTo(this.generator.createTrigger(row));
+	}
+
+	@Test
+	void notifySinkStoresOverflowingRowPayloads() {
+		assertThat(new NotifySink("My Schema").handOnRow(items(ROW, AFTER, INSERT))).isEqualTo("""
+					IF octet_length(payload) >= 8000 THEN
+						payload := head || ',"overflow":' || "My Schema"."pigeon_overflow_store"(payload) || '}';
+					END IF;
+					PERFORM pg_notify('items', payload);
+				""");
+	}
+
+	@Test
+	void rejectsChannelPostgresqlWouldRefuse() {
+		TriggerDefinition definition = new TriggerDefinition("public", "items", "t", "f", "c".repeat(64), List.of(),
+				false, ROW, List.of(INSERT), List.of(), AFTER);
+		assertThatIllegalArgumentException().isThrownBy(() -> this.generator.createFunction(definition))
+			.withMessageContaining("channel: the channel name \"" + "c".repeat(64) + "\" is 64 bytes");
+	}
+
+	@Test
 	void dropTrigger() {
 		assertThat(this.generator.dropTrigger("Order Items", "it\"ems", "MiXeD"))
 			.isEqualTo("DROP TRIGGER IF EXISTS \"MiXeD\" ON \"Order Items\".\"it\"\"ems\"");

@@ -1,0 +1,115 @@
+package io.pigeon.internal.sql;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import io.pigeon.PigeonAction;
+import io.pigeon.TriggerLevel;
+import io.pigeon.TriggerTiming;
+import io.pigeon.internal.sql.TriggerTarget.Kind;
+
+import org.junit.jupiter.api.Test;
+
+import static io.pigeon.PigeonAction.DELETE;
+import static io.pigeon.PigeonAction.INSERT;
+import static io.pigeon.PigeonAction.TRUNCATE;
+import static io.pigeon.PigeonAction.UPDATE;
+import static io.pigeon.TriggerLevel.ROW;
+import static io.pigeon.TriggerLevel.STATEMENT;
+import static io.pigeon.TriggerTiming.AFTER;
+import static io.pigeon.TriggerTiming.BEFORE;
+import static io.pigeon.TriggerTiming.INSTEAD_OF;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * Tests for {@link TriggerRules}: each violation is tagged with the key it concerns, and the
+ * rules that need the catalog apply only when it is known. The installer's wording of each
+ * violation under its property path is covered by {@code CatalogValidatorIntegrationTests}.
+ */
+class TriggerRulesTests {
+
+	private static final TriggerTarget TABLE = new TriggerTarget(Kind.TABLE, List.of("id", "name"));
+
+	private static final TriggerTarget VIEW = new TriggerTarget(Kind.VIEW, List.of("id", "name"));
+
+	@Test
+	void everyDefaultTriggerOnATableFollowsTheRules() {
+		assertThat(TriggerRules.check(trigger(ROW, AFTER, INSERT, UPDATE, DELETE), TABLE)).isEmpty();
+		assertThat(TriggerRules.check(trigger(STATEMENT, AFTER, TRUNCATE), TABLE)).isEmpty();
+		assertThat(TriggerRules.check(trigger(ROW, INSTEAD_OF, INSERT, UPDATE, DELETE), VIEW)).isEmpty();
+		assertThat(TriggerRules.check(trigger(STATEMENT, BEFORE, INSERT), VIEW)).isEmpty();
+	}
+
+	@Test
+	void violationsAreTaggedWithTheirKeyAndElement() {
+		List<TriggerViolation> violations = TriggerRules.check(trigger(ROW, AFTER, INSERT, TRUNCATE, INSERT), TABLE);
+		assertThat(violations).extracting(TriggerViolation::location).containsExactly("events[1]", "events[2]");
+		assertThat(violations.get(0).problem()).isEqualTo("truncate triggers fire only at statement level");
+		assertThat(violations.get(0).fix(UnaryOperator.identity()))
+			.isEqualTo("Set 'level' to statement, or remove truncate.");
+		assertThat(violations.get(0).fix((key) -> "pigeon.x." + key))
+			.isEqualTo("Set 'pigeon.x.level' to statement, or remove truncate.");
+		assertThat(violations.get(1).problem()).isEqualTo("insert is listed twice");
+	}
+
+	@Test
+	void catalogRulesApplyOnlyWhenTheRelationIsKnown() {
+		TriggerDefinition truncate = trigger(STATEMENT, AFTER, TRUNCATE);
+		assertThat(TriggerRules.check(truncate, VIEW)).extracting(TriggerViolation::location, TriggerViolation::problem)
+			.containsExactly(tuple("events[0]", "views cannot have truncate triggers"));
+		assertThat(TriggerRules.check(truncate, null)).isEmpty();
+		TriggerDefinition insteadOf = trigger(ROW, INSTEAD_OF, INSERT);
+		assertThat(TriggerRules.check(insteadOf, new TriggerTarget(Kind.PARTITIONED_TABLE, List.of())))
+			.singleElement()
+			.satisfies((violation) -> {
+				assertThat(violation.location()).isEqualTo("timing");
+				assertThat(violation.problem()).isEqualTo("instead-of triggers are only possible on views, and "
+						+ "partitioned table \"public\".\"items\" is a partitioned table");
+			});
+		assertThat(TriggerRules.check(insteadOf, null)).isEmpty();
+		assertThat(TriggerRules.check(trigger(STATEMENT, AFTER, INSERT), VIEW)).extracting(TriggerViolation::key)
+			.containsExactly("timing");
+		assertThat(TriggerRules.check(trigger(ROW, BEFORE, INSERT), VIEW)).singleElement()
+			.extracting(TriggerViolation::problem)
+			.isEqualTo("before row-level triggers are not possible on views, and view \"public\".\"items\" is a view");
+	}
+
+	@Test
+	void columnsAreCheckedOneByOne() {
+		TriggerDefinition definition = new TriggerDefinition("public", "items", "t", "f", "items",
+				List.of("id", "", "id", "nope", "n".repeat(64)), false, ROW, List.of(UPDATE), List.of("name", "gone"),
+				AFTER);
+		assertThat(TriggerRules.check(definition, TABLE)).extracting(TriggerViolation::location,
+				TriggerViolation::problem)
+			.containsExactly(tuple("columns[1]", "the column name is empty"),
+					tuple("columns[2]", "column \"id\" is listed twice"),
+					tuple("columns[3]",
+							"column \"nope\" does not exist in table \"public\".\"items\""),
+					tuple("columns[4]",
+							"the column name \"" + "n".repeat(64) + "\" is 64 bytes, over PostgreSQL's 63-byte limit"),
+					tuple("update-of[1]",
+							"column \"gone\" does not exist in table \"public\".\"items\""));
+		assertThat(TriggerRules.check(definition, null)).extracting(TriggerViolation::location)
+			.containsExactly("columns[1]", "columns[2]", "columns[4]");
+	}
+
+	@Test
+	void payloadRulesFollowTheContract() {
+		TriggerDefinition statementWithRowData = new TriggerDefinition("public", "items", "t", "f", "items",
+				List.of("id"), true, STATEMENT, List.of(UPDATE), List.of(), AFTER);
+		assertThat(TriggerRules.check(statementWithRowData, TABLE)).extracting(TriggerViolation::key)
+			.containsExactly("columns", "include-old");
+		TriggerDefinition oldWithoutUpdate = new TriggerDefinition("public", "items", "t", "f", "items", List.of(),
+				true, ROW, List.of(INSERT), List.of(), AFTER);
+		assertThat(TriggerRules.check(oldWithoutUpdate, TABLE)).singleElement()
+			.satisfies((violation) -> assertThat(violation.fix((key) -> "<" + key + ">"))
+				.isEqualTo("Add update to '<events>', or remove include-old."));
+	}
+
+	private static TriggerDefinition trigger(TriggerLevel level, TriggerTiming timing, PigeonAction... events) {
+		return new TriggerDefinition("public", "items", "t", "f", "items", List.of(), false, level, List.of(events),
+				List.of(), timing);
+	}
+
+}

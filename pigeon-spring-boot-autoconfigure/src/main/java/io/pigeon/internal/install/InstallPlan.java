@@ -154,8 +154,8 @@ record InstallPlan(SupportDrift support, String schema, List<PlannedTrigger> tri
 				case NOT_INSTALLED -> name + " is not installed";
 				case FOREIGN_TRIGGER -> name + " exists but was not installed by Pigeon";
 				case DROPPED -> name + " was dropped outside Pigeon";
-				case DISABLED -> name + " is disabled (pg_trigger.tgenabled = '" + ((live != null) ? live.enabled() : '?')
-						+ "')";
+				case DISABLED ->
+					name + " is disabled (pg_trigger.tgenabled = '" + ((live != null) ? live.enabled() : '?') + "')";
 				case RECREATED -> name + " was re-created outside Pigeon";
 				case ALTERED -> name + " was altered outside Pigeon";
 				case FUNCTION_RECREATED -> function + " was re-created outside Pigeon";

@@ -109,8 +109,9 @@ final class ScriptChecksum {
 		 * layout stands for, unless a bracket, comma or semicolon makes it meaningless.
 		 */
 		private void token(String token) {
-			if (this.pendingSpace && !this.result.isEmpty()
-					&& !isPunctuation(this.result.charAt(this.result.length() - 1)) && !isPunctuation(token.charAt(0))) {
+			boolean meaningful = !this.result.isEmpty() && !isPunctuation(this.result.charAt(this.result.length() - 1))
+					&& !isPunctuation(token.charAt(0));
+			if (this.pendingSpace && meaningful) {
 				this.result.append(' ');
 			}
 			this.pendingSpace = false;

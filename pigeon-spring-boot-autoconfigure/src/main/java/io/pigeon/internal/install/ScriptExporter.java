@@ -41,8 +41,8 @@ final class ScriptExporter {
 		deleteEarlierScripts();
 		int width = Math.max(3, String.valueOf(triggers.size()).length());
 		List<Path> written = new ArrayList<>();
-		written.add(write(number(0, width) + "_pigeon_objects",
-				"Pigeon's own objects in schema \"" + scripts.history().schema() + "\"", scripts.support().statements()));
+		String objects = "Pigeon's own objects in schema \"" + scripts.history().schema() + "\"";
+		written.add(write(number(0, width) + "_pigeon_objects", objects, scripts.support().statements()));
 		for (int i = 0; i < triggers.size(); i++) {
 			Trigger trigger = triggers.get(i);
 			TriggerDefinition definition = trigger.definition();

@@ -2,11 +2,13 @@ package io.pigeon.autoconfigure;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import javax.sql.DataSource;
 
 import io.pigeon.internal.install.InstallProblem;
+import io.pigeon.internal.install.InstallSetting;
 import io.pigeon.internal.install.InstallSettings;
 import io.pigeon.internal.install.PigeonInstallException;
 import io.pigeon.internal.install.PigeonInstallRunner;
@@ -18,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -41,16 +44,44 @@ public final class PigeonAutoConfiguration {
 	@ConditionalOnSingleCandidate(DataSource.class)
 	static class InstallerConfiguration {
 
-		private static final String EXPORT_LOCATION_PROPERTY = "pigeon.install.export-location";
-
 		@Bean
 		@ConditionalOnMissingBean
 		TriggerInstaller pigeonTriggerInstaller(DataSource dataSource, PigeonProperties properties) {
 			PigeonProperties.Install install = properties.getInstall();
 			return new TriggerInstaller(installDataSource(dataSource, install),
-					TriggerConfigurationResolver.resolve(properties),
-					new InstallSettings(StringUtils.hasLength(install.getSchema()) ? install.getSchema() : null,
-							install.getHistoryTable(), install.getLockTimeout()));
+					TriggerConfigurationResolver.resolve(properties), installSettings(install));
+		}
+
+		/**
+		 * Return the installer's settings, which name themselves in problems by their
+		 * properties.
+		 * @throws InvalidConfigurationPropertyValueException for a value that no database
+		 * could accept
+		 */
+		private static InstallSettings installSettings(PigeonProperties.Install install) {
+			Duration lockTimeout = install.getLockTimeout();
+			if (lockTimeout.isNegative()) {
+				throw new InvalidConfigurationPropertyValueException(property(InstallSetting.LOCK_TIMEOUT), lockTimeout,
+						"the lock timeout is negative. Set a positive duration, or 0 to wait indefinitely.");
+			}
+			return new InstallSettings(StringUtils.hasLength(install.getSchema()) ? install.getSchema() : null,
+					install.getHistoryTable(), lockTimeout, InstallerConfiguration::property);
+		}
+
+		/**
+		 * Return the property that configures an installer setting.
+		 * @param setting the setting
+		 * @return its property path, e.g. {@code pigeon.install.schema}
+		 */
+		static String property(InstallSetting setting) {
+			return "pigeon.install." + switch (setting) {
+				case MODE -> "mode";
+				case SCHEMA -> "schema";
+				case HISTORY_TABLE -> "history-table";
+				case LOCK_TIMEOUT -> "lock-timeout";
+				case EXPORT_LOCATION -> "export-location";
+				case USERNAME -> "username";
+			};
 		}
 
 		@Bean
@@ -90,7 +121,7 @@ public final class PigeonAutoConfiguration {
 			}
 			catch (IOException | UnsupportedOperationException ex) {
 				throw new PigeonInstallException("Pigeon could not export its scripts",
-						List.of(new InstallProblem(EXPORT_LOCATION_PROPERTY,
+						List.of(new InstallProblem(property(InstallSetting.EXPORT_LOCATION),
 								"'" + location + "' is not a location in the file system",
 								"Use a file: location, for example 'file:pigeon/scripts'.")),
 						ex);

@@ -1,8 +1,12 @@
 package io.pigeon.autoconfigure;
 
+import java.time.Duration;
+import java.util.Arrays;
+
 import javax.sql.DataSource;
 
 import io.pigeon.internal.install.InstallProblem;
+import io.pigeon.internal.install.InstallSetting;
 import io.pigeon.internal.install.PigeonInstallException;
 import io.pigeon.internal.install.PigeonInstallRunner;
 import io.pigeon.internal.install.TriggerInstaller;
@@ -12,6 +16,7 @@ import org.postgresql.Driver;
 import org.springframework.boot.DefaultApplicationArguments;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -139,6 +144,33 @@ class PigeonAutoConfigurationTests {
 						(ex) -> assertThat(ex.getProblems()).extracting(InstallProblem::path)
 							.containsExactly("pigeon.install.export-location"));
 			});
+	}
+
+	@Test
+	void negativeLockTimeoutFailsStartUpNamingThePropertyBeforeConnecting() {
+		DataSource dataSource = mock(DataSource.class);
+		this.contextRunner.withBean(DataSource.class, () -> dataSource)
+			.withPropertyValues("pigeon.install.lock-timeout=-1s")
+			.run((context) -> {
+				Throwable failure = context.getStartupFailure();
+				while (failure != null && !(failure instanceof InvalidConfigurationPropertyValueException)) {
+					failure = failure.getCause();
+				}
+				assertThat(failure).isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("pigeon.install.lock-timeout");
+					assertThat(ex.getValue()).isEqualTo(Duration.ofSeconds(-1));
+					assertThat(ex.getReason()).startsWith("the lock timeout is negative")
+						.contains("0 to wait indefinitely");
+				});
+				verifyNoInteractions(dataSource);
+			});
+	}
+
+	@Test
+	void installerSettingsAreNamedByTheirProperties() {
+		assertThat(Arrays.stream(InstallSetting.values()).map(PigeonAutoConfiguration.InstallerConfiguration::property))
+			.containsExactly("pigeon.install.mode", "pigeon.install.schema", "pigeon.install.history-table",
+					"pigeon.install.lock-timeout", "pigeon.install.export-location", "pigeon.install.username");
 	}
 
 	@Configuration(proxyBeanMethods = false)

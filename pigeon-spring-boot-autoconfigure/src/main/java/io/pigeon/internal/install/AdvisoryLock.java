@@ -1,9 +1,6 @@
 package io.pigeon.internal.install;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -15,8 +12,6 @@ import java.util.List;
  * sharing a history table, taken with a bounded wait.
  */
 final class AdvisoryLock implements AutoCloseable {
-
-	private static final String LOCK_NOT_AVAILABLE = "55P03";
 
 	private final Connection connection;
 
@@ -31,12 +26,16 @@ final class AdvisoryLock implements AutoCloseable {
 	 * Wait at most {@code timeout} for the lock of a history table.
 	 * @param connection the connection that will hold the lock, in auto-commit mode
 	 * @param history the history table the lock protects
-	 * @param timeout the maximum wait; zero waits indefinitely
+	 * @param settings the maximum wait ({@link InstallSettings#lockTimeout()}; zero waits
+	 * indefinitely) and how to name it
+	 * @param task what the lock is taken for, named if it is not obtained
 	 * @return the lock, to be closed to release it
 	 * @throws SQLException on a database error
 	 * @throws PigeonInstallException if the lock is not obtained in time
 	 */
-	static AdvisoryLock acquire(Connection connection, InstallHistory history, Duration timeout) throws SQLException {
+	static AdvisoryLock acquire(Connection connection, InstallHistory history, InstallSettings settings,
+			InstallTask task) throws SQLException {
+		Duration timeout = settings.lockTimeout();
 		long key = key(history);
 		connection.setAutoCommit(false);
 		try {
@@ -55,9 +54,9 @@ final class AdvisoryLock implements AutoCloseable {
 		}
 		catch (SQLException ex) {
 			connection.rollback();
-			if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
-				String path = InstallSettings.LOCK_TIMEOUT_PROPERTY;
-				throw new PigeonInstallException("Pigeon could not install its triggers",
+			if (SqlStates.LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
+				String path = settings.name(InstallSetting.LOCK_TIMEOUT);
+				throw new PigeonInstallException(task.failure(),
 						List.of(new InstallProblem(path,
 								"another instance has been installing Pigeon's triggers for longer than "
 										+ timeout.toMillis() + " ms (advisory lock " + key + ")",
@@ -73,14 +72,7 @@ final class AdvisoryLock implements AutoCloseable {
 	}
 
 	static long key(InstallHistory history) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256")
-				.digest(("pigeon:" + history.schema() + "." + history.table()).getBytes(StandardCharsets.UTF_8));
-			return ByteBuffer.wrap(digest).getLong();
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("Every Java platform provides SHA-256", ex);
-		}
+		return ByteBuffer.wrap(Sha256.digest("pigeon:" + history.schema() + "." + history.table())).getLong();
 	}
 
 	@Override

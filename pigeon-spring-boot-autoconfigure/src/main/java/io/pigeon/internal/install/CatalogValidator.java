@@ -71,7 +71,7 @@ public final class CatalogValidator {
 	}
 
 	private void validatePigeonObjects(PostgresCatalog catalog, List<InstallProblem> problems) throws SQLException {
-		String schemaPath = InstallSettings.SCHEMA_PROPERTY;
+		String schemaPath = this.settings.name(InstallSetting.SCHEMA);
 		String schema = this.settings.schema();
 		if (schema == null) {
 			schema = catalog.currentSchema();
@@ -87,11 +87,7 @@ public final class CatalogValidator {
 						"Create it (CREATE SCHEMA) or set '" + schemaPath + "' to an existing schema."));
 			}
 		}
-		if (this.settings.lockTimeout().isNegative()) {
-			problems.add(new InstallProblem(InstallSettings.LOCK_TIMEOUT_PROPERTY, "the lock timeout is negative",
-					"Set a positive duration, or 0 to wait indefinitely."));
-		}
-		String historyPath = InstallSettings.HISTORY_TABLE_PROPERTY;
+		String historyPath = this.settings.name(InstallSetting.HISTORY_TABLE);
 		String historyTable = this.settings.historyTable();
 		if (checkName(historyTable, historyPath, "history table", problems) && schema != null) {
 			Relation relation = catalog.relation(schema, historyTable);

@@ -131,7 +131,7 @@ final class InstallHistory {
 	 */
 	State read(Connection connection) throws SQLException {
 		if (!exists(connection)) {
-			return new State(false, null, Map.of());
+			return new State(null, Map.of());
 		}
 		String supportChecksum = null;
 		Map<Key, Entry> triggers = new LinkedHashMap<>();
@@ -157,10 +157,10 @@ final class InstallHistory {
 				}
 			}
 		}
-		return new State(true, supportChecksum, triggers);
+		return new State(supportChecksum, triggers);
 	}
 
-	boolean exists(Connection connection) throws SQLException {
+	private boolean exists(Connection connection) throws SQLException {
 		return new PostgresCatalog(connection).relation(this.schema, this.table) != null;
 	}
 
@@ -209,12 +209,11 @@ final class InstallHistory {
 	/**
 	 * What Pigeon has installed according to its history.
 	 *
-	 * @param exists whether the history table exists
 	 * @param supportChecksum the checksum of Pigeon's own objects as last installed, or
 	 * {@code null}
 	 * @param triggers the triggers installed and not removed since
 	 */
-	record State(boolean exists, @Nullable String supportChecksum, Map<Key, Entry> triggers) {
+	record State(@Nullable String supportChecksum, Map<Key, Entry> triggers) {
 
 		boolean ownsFunction(String schema, String function) {
 			return this.triggers.values()

@@ -1,17 +1,13 @@
 package io.pigeon.internal.install;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.List;
-
+import io.pigeon.internal.install.InstallHistory.Entry;
 import io.pigeon.internal.sql.TriggerDefinition;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
 
 /**
- * The statements that install Pigeon's own objects and each trigger, shared by the installer
- * and the exported scripts so both produce the same objects and the same history.
+ * The statements that install, replace and remove Pigeon's objects and record them in the
+ * history, shared by the installer and the exported scripts so both produce the same objects
+ * and the same history.
  */
 final class InstallScripts {
 
@@ -24,57 +20,46 @@ final class InstallScripts {
 		this.history = history;
 	}
 
-	TriggerSqlGenerator generator() {
-		return this.generator;
-	}
-
 	InstallHistory history() {
 		return this.history;
 	}
 
 	/**
-	 * Return the statements creating the history table and Pigeon's own objects, and
-	 * recording them.
-	 * @return the statements
+	 * Return the script of the history table and Pigeon's own objects.
+	 * @return the script
 	 */
-	List<String> supportObjects() {
-		return List.of(this.history.createTable(), this.generator.createSupportObjects(),
-				this.history.recordSupport(supportChecksum()));
-	}
-
-	String supportChecksum() {
-		return checksum(this.generator.createSupportObjects());
+	SupportScript support() {
+		String supportObjects = this.generator.createSupportObjects();
+		String checksum = ScriptChecksum.of(supportObjects);
+		return new SupportScript(this.history.createTable(), supportObjects, this.history.recordSupport(checksum),
+				checksum);
 	}
 
 	/**
-	 * Return the statements installing a trigger where neither it nor its function exists,
-	 * and recording it.
+	 * Return the script of a trigger. Its checksum covers the function and the trigger: when
+	 * it changes, the trigger is replaced.
 	 * @param definition the trigger
-	 * @return the statements
+	 * @return the script
 	 */
-	List<String> install(TriggerDefinition definition) {
-		return List.of(this.generator.createFunction(definition), this.generator.createTrigger(definition),
-				this.history.recordInstall(definition, checksum(definition)));
+	TriggerScript trigger(TriggerDefinition definition) {
+		String createFunction = this.generator.createFunction(definition);
+		String createTrigger = this.generator.createTrigger(definition);
+		String checksum = ScriptChecksum.of(createFunction + "\n" + createTrigger);
+		return new TriggerScript(createFunction, this.generator.createOrReplaceFunction(definition), createTrigger,
+				this.generator.createOrReplaceTrigger(definition), this.history.recordInstall(definition, checksum),
+				checksum);
 	}
 
-	/**
-	 * Return the checksum of the SQL installing a trigger: when it changes, the trigger is
-	 * replaced.
-	 * @param definition the trigger
-	 * @return the SHA-256 of its function's and trigger's SQL, in hexadecimal
-	 */
-	String checksum(TriggerDefinition definition) {
-		return checksum(this.generator.createFunction(definition) + "\n" + this.generator.createTrigger(definition));
+	String dropTrigger(Entry entry) {
+		return this.generator.dropTrigger(entry.schema(), entry.table(), entry.trigger());
 	}
 
-	private static String checksum(String sql) {
-		try {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			return HexFormat.of().formatHex(digest.digest(sql.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("Every Java platform provides SHA-256", ex);
-		}
+	String dropFunction(Entry entry) {
+		return this.generator.dropFunction(entry.schema(), entry.function());
+	}
+
+	String recordRemoval(Entry entry) {
+		return this.history.recordRemoval(entry);
 	}
 
 }

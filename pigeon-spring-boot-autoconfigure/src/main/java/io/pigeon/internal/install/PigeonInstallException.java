@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown when Pigeon's triggers cannot be installed or validated, carrying every problem found.
+ * Thrown when Pigeon's triggers cannot be installed, validated or exported, carrying every
+ * problem found; its summary says which.
  *
  * @since 0.1.0
  */
@@ -27,7 +28,7 @@ public class PigeonInstallException extends RuntimeException {
 
 	/**
 	 * Create a new exception.
-	 * @param summary what failed
+	 * @param summary what failed, e.g. "Pigeon could not validate its triggers"
 	 * @param problems every problem found, at least one
 	 * @param cause the underlying failure, if any
 	 */

@@ -51,7 +51,7 @@ public class PigeonInstallRunner implements ApplicationRunner, Ordered {
 				this.installer.validate();
 				logger.info("Pigeon: the database matches the configuration");
 			}
-			case NONE -> logger.debug("Pigeon: pigeon.install.mode=none, the triggers are left as they are");
+			case NONE -> logger.debug("Pigeon: the install mode is none, the triggers are left as they are");
 		}
 	}
 

@@ -16,8 +16,8 @@ import io.pigeon.internal.sql.TriggerDefinition;
  * Writes the SQL that the installer would run on an empty database, for teams where a DBA
  * applies SQL: one script for Pigeon's own objects, then one per active trigger, named
  * {@code pigeon_<number>_<what>.sql} so that name order is the order to run them in. Each
- * script is one transaction and records itself in the history table, so that
- * {@code pigeon.install.mode=validate} accepts what the scripts installed.
+ * script is one transaction and records itself in the history table, so that the installer's
+ * validation accepts what the scripts installed.
  */
 final class ScriptExporter {
 
@@ -41,15 +41,15 @@ final class ScriptExporter {
 		deleteEarlierScripts();
 		int width = Math.max(3, String.valueOf(triggers.size()).length());
 		List<Path> written = new ArrayList<>();
-		written.add(write(number(0, width) + "_pigeon_objects",
-				"Pigeon's own objects in schema \"" + scripts.history().schema() + "\"", scripts.supportObjects()));
+		String objects = "Pigeon's own objects in schema \"" + scripts.history().schema() + "\"";
+		written.add(write(number(0, width) + "_pigeon_objects", objects, scripts.support().statements()));
 		for (int i = 0; i < triggers.size(); i++) {
 			Trigger trigger = triggers.get(i);
 			TriggerDefinition definition = trigger.definition();
 			String name = number(i + 1, width) + "_" + fileName(definition.schema()) + "."
 					+ fileName(definition.table()) + "." + fileName(definition.name());
 			written.add(write(name, trigger.describe() + ", configured at " + trigger.path(),
-					scripts.install(definition)));
+					scripts.trigger(definition).onEmptyDatabase()));
 		}
 		return written;
 	}

@@ -107,8 +107,6 @@ class CatalogValidatorIntegrationTests extends InstallIntegrationTestSupport {
 						+ "_fn\" is 64 bytes", "${schema}", "${items}", TRIGGER + ".name=" + "n".repeat(61)),
 				bad("Pigeon schema missing", "pigeon.install.schema", "schema \"no_such_schema\" does not exist",
 						"${schema}", "${items}", "pigeon.install.schema=no_such_schema"),
-				bad("negative lock timeout", "pigeon.install.lock-timeout", "the lock timeout is negative", "${schema}",
-						"${items}", "pigeon.install.lock-timeout=-1s"),
 				bad("history table name taken", "pigeon.install.history-table",
 						"table \"${schema}\".\"history\" exists but is not a Pigeon history table", "${schema}",
 						"${items}", "pigeon.install.history-table=history"));

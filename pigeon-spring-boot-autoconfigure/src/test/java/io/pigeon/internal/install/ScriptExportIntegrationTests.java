@@ -167,6 +167,18 @@ class ScriptExportIntegrationTests extends InstallIntegrationTestSupport {
 		}
 	}
 
+	@Test
+	void unwritableExportLocationFailsSayingThatTheExportFailed() throws IOException {
+		Path file = Files.writeString(this.directory.resolve("not-a-directory"), "");
+		PigeonInstallException failure = startFails(
+				concat(this.configuration, "pigeon.install.mode=none", "pigeon.install.export-location=file:" + file));
+		assertThat(failure.getSummary()).isEqualTo("Pigeon could not export its scripts");
+		assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.path()).isEqualTo("pigeon.install.export-location");
+			assertThat(problem.description()).startsWith("writing to " + file + " failed");
+		});
+	}
+
 	@FunctionalInterface
 	private interface ScriptRunner {
 

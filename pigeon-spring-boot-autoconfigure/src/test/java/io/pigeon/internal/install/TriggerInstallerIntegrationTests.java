@@ -285,6 +285,7 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 			holder.createStatement().execute("SELECT pg_advisory_lock(" + key + ")");
 			PigeonInstallException failure = startFailsChangingNothing(
 					concat(table("items"), "pigeon.install.lock-timeout=200ms"));
+			assertThat(failure.getSummary()).isEqualTo("Pigeon could not install its triggers");
 			assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
 				assertThat(problem.path()).isEqualTo("pigeon.install.lock-timeout");
 				assertThat(problem.description()).contains("another instance has been installing");

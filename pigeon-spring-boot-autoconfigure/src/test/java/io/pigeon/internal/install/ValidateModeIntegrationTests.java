@@ -1,5 +1,6 @@
 package io.pigeon.internal.install;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -117,8 +118,26 @@ class ValidateModeIntegrationTests extends InstallIntegrationTestSupport {
 		assertThat(failure.getProblems().get(0).action()).contains("pigeon.install.mode=auto");
 	}
 
+	@Test
+	void waitingLongerThanTheLockTimeoutFailsSayingThatValidationFailed() throws SQLException {
+		install(table("items", "name=watch"));
+		long key = AdvisoryLock.key(new InstallHistory(this.schema, "pigeon_schema_history"));
+		try (Connection holder = database.connect()) {
+			holder.createStatement().execute("SELECT pg_advisory_lock(" + key + ")");
+			PigeonInstallException failure = startFailsChangingNothing(
+					concat(table("items", "name=watch"), VALIDATE, "pigeon.install.lock-timeout=200ms"));
+			assertThat(failure.getSummary()).isEqualTo("Pigeon could not validate its triggers");
+			assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
+				assertThat(problem.path()).isEqualTo("pigeon.install.lock-timeout");
+				assertThat(problem.description()).contains("another instance has been installing");
+			});
+		}
+	}
+
 	private PigeonInstallException assertProblems(String[] properties, String... problems) throws SQLException {
 		PigeonInstallException failure = startFailsChangingNothing(properties);
+		assertThat(failure.getSummary())
+			.isEqualTo("The database does not match Pigeon's configuration (pigeon.install.mode=validate)");
 		assertThat(failure.getProblems()).extracting(InstallProblem::toString).containsExactly(problems);
 		return failure;
 	}

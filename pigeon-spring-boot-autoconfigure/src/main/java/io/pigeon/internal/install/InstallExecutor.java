@@ -1,0 +1,205 @@
+package io.pigeon.internal.install;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+import io.pigeon.internal.install.InstallHistory.Entry;
+import io.pigeon.internal.install.InstallPlan.LeftOver;
+import io.pigeon.internal.install.InstallPlan.PlannedTrigger;
+import io.pigeon.internal.sql.TriggerDefinition;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Applies an {@link InstallPlan} whose preconditions hold: each table's DDL and its history
+ * record in one short transaction, tried again a few times when a table is busy rather than
+ * queueing for its lock.
+ */
+final class InstallExecutor {
+
+	/**
+	 * How long one DDL statement may wait for a table lock. {@code CREATE TRIGGER} queues for a
+	 * lock that blocks every later write to the table, so it must never wait long.
+	 */
+	static final Duration DDL_LOCK_TIMEOUT = Duration.ofMillis(200);
+
+	/**
+	 * How often a DDL transaction is attempted before the table is reported busy.
+	 */
+	static final int DDL_ATTEMPTS = 4;
+
+	// Logged under the installer, whose category users already configure for its messages.
+	private static final Log logger = LogFactory.getLog(TriggerInstaller.class);
+
+	private final Connection connection;
+
+	private final InstallScripts scripts;
+
+	private final InstallSettings settings;
+
+	/**
+	 * Create a new executor.
+	 * @param connection the connection to apply plans with, holding the installation's lock
+	 * @param scripts the statements to run
+	 * @param settings how to name the settings that problems concern
+	 */
+	InstallExecutor(Connection connection, InstallScripts scripts, InstallSettings settings) {
+		this.connection = connection;
+		this.scripts = scripts;
+		this.settings = settings;
+	}
+
+	/**
+	 * Apply a plan: Pigeon's own objects first, then each trigger to install or replace, then
+	 * each trigger to remove.
+	 * @param plan the plan, whose preconditions hold
+	 * @throws SQLException on a database error outside the DDL transactions
+	 * @throws PigeonInstallException if a statement fails or a table stays busy
+	 */
+	void execute(InstallPlan plan) throws SQLException {
+		if (plan.support().needsInstall()) {
+			String objects = "Pigeon's own objects in schema \"" + plan.schema() + "\"";
+			inTransaction(objects, this.settings.name(InstallSetting.SCHEMA), (statement) -> {
+				for (String sql : this.scripts.support().statements()) {
+					statement.execute(sql);
+				}
+			});
+		}
+		for (PlannedTrigger planned : plan.installs()) {
+			TriggerDefinition definition = planned.trigger().definition();
+			inTransaction(table(definition.schema(), definition.table()), planned.trigger().path(),
+					(statement) -> install(statement, plan, planned));
+			if (planned.entry() != null) {
+				logger.info("Pigeon: replaced " + planned.trigger().describe() + " " + planned.replacementReason());
+			}
+		}
+		for (LeftOver leftOver : plan.leftOvers()) {
+			Entry entry = leftOver.entry();
+			inTransaction(table(entry.schema(), entry.table()), null, (statement) -> remove(statement, plan, leftOver));
+			logger.info("Pigeon: removed " + entry.describe() + ", which is no longer configured or active");
+		}
+	}
+
+	/**
+	 * Install a trigger, or replace it and its function in one transaction, so that there is
+	 * never a moment without the trigger.
+	 */
+	private void install(Statement statement, InstallPlan plan, PlannedTrigger planned) throws SQLException {
+		TriggerDefinition definition = planned.trigger().definition();
+		TriggerScript script = planned.script();
+		Entry entry = planned.entry();
+		if (entry == null) {
+			// Plain CREATE fails rather than replace an object that appeared since the plan. The
+			// function may exist already: Pigeon's own, kept when the trigger calling it was renamed.
+			boolean functionExists = catalog().function(definition.schema(), definition.function()) != null;
+			statement.execute(functionExists ? script.createOrReplaceFunction() : script.createFunction());
+			statement.execute(script.createTrigger());
+		}
+		else {
+			statement.execute(script.createOrReplaceFunction());
+			statement.execute(script.createOrReplaceTrigger());
+			if (!entry.function().equals(definition.function())) {
+				dropFunctionIfUnused(statement, plan, entry);
+			}
+		}
+		if (statement.executeUpdate(script.recordInstall()) != 1) {
+			throw new SQLException("The history could not record " + planned.trigger().describe()
+					+ ": it is not in the catalog");
+		}
+	}
+
+	private void remove(Statement statement, InstallPlan plan, LeftOver leftOver) throws SQLException {
+		Entry entry = leftOver.entry();
+		// Checked again in the transaction: the trigger may have gone since the plan.
+		if (catalog().trigger(entry.schema(), entry.table(), entry.trigger()) != null) {
+			statement.execute(this.scripts.dropTrigger(entry));
+		}
+		dropFunctionIfUnused(statement, plan, entry);
+		statement.execute(this.scripts.recordRemoval(entry));
+	}
+
+	/**
+	 * Drop the function of a removed or renamed trigger, unless a configured trigger uses a
+	 * function of that name or another trigger calls it (a function is never dropped with
+	 * CASCADE).
+	 */
+	private void dropFunctionIfUnused(Statement statement, InstallPlan plan, Entry entry) throws SQLException {
+		PostgresCatalog catalog = catalog();
+		Long function = catalog.function(entry.schema(), entry.function());
+		if (plan.configuresFunction(entry.schema(), entry.function()) || function == null) {
+			return;
+		}
+		if (catalog.triggersCalling(function) > 0) {
+			logger.warn("Pigeon: kept function \"" + entry.schema() + "\".\"" + entry.function()
+					+ "\"() of the removed " + entry.describe() + ": other triggers call it");
+			return;
+		}
+		statement.execute(this.scripts.dropFunction(entry));
+	}
+
+	private PostgresCatalog catalog() {
+		return new PostgresCatalog(this.connection);
+	}
+
+	private void inTransaction(String object, @Nullable String path, SqlWork work) throws SQLException {
+		for (int attempt = 1;; attempt++) {
+			this.connection.setAutoCommit(false);
+			try (Statement statement = this.connection.createStatement()) {
+				statement.execute("SET LOCAL lock_timeout = '" + DDL_LOCK_TIMEOUT.toMillis() + "ms'");
+				work.execute(statement);
+				this.connection.commit();
+				return;
+			}
+			catch (SQLException ex) {
+				this.connection.rollback();
+				if (!SqlStates.isLockConflict(ex.getSQLState())) {
+					throw new PigeonInstallException(InstallTask.INSTALL.failure(),
+							List.of(new InstallProblem(path, "installing on " + object + " failed: " + ex.getMessage(),
+									"Correct the cause reported by PostgreSQL and restart.")),
+							ex);
+				}
+				if (attempt == DDL_ATTEMPTS) {
+					throw new PigeonInstallException(InstallTask.INSTALL.failure(),
+							List.of(new InstallProblem(path,
+									object + " is busy: another transaction held a lock on it through " + DDL_ATTEMPTS
+											+ " attempts, each waiting at most " + DDL_LOCK_TIMEOUT.toMillis() + " ms",
+									"Pigeon does not wait longer, so as not to stall the application's writes "
+											+ "queued behind it. Find the long-running transaction holding the lock "
+											+ "(pg_locks, pg_stat_activity) and restart once it has ended.")),
+							ex);
+				}
+				pause(attempt);
+			}
+			finally {
+				this.connection.setAutoCommit(true);
+			}
+		}
+	}
+
+	private static void pause(int attempt) {
+		try {
+			// Lets the transaction holding the lock finish before the next attempt queues again.
+			Thread.sleep(DDL_LOCK_TIMEOUT.toMillis() * attempt);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting to install Pigeon's triggers", ex);
+		}
+	}
+
+	private static String table(String schema, String table) {
+		return "table \"" + schema + "\".\"" + table + "\"";
+	}
+
+	@FunctionalInterface
+	private interface SqlWork {
+
+		void execute(Statement statement) throws SQLException;
+
+	}
+
+}

@@ -1,0 +1,65 @@
+package io.pigeon.internal.install;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.pigeon.internal.install.InstallHistory.Entry;
+import io.pigeon.internal.install.InstallHistory.Key;
+import io.pigeon.internal.install.InstallPlan.LeftOver;
+import io.pigeon.internal.install.InstallPlan.PlannedTrigger;
+import io.pigeon.internal.install.InstallPlan.SupportDrift;
+import io.pigeon.internal.install.PostgresCatalog.LiveTrigger;
+import io.pigeon.internal.install.TriggerConfiguration.Trigger;
+import io.pigeon.internal.sql.TriggerDefinition;
+
+/**
+ * Compares the active configured triggers with the history and the live catalog, giving each
+ * trigger, configured or only recorded, its {@link TriggerDrift}. It only reads.
+ */
+final class InstallPlanner {
+
+	private final InstallScripts scripts;
+
+	InstallPlanner(InstallScripts scripts) {
+		this.scripts = scripts;
+	}
+
+	/**
+	 * Plan the installation of triggers.
+	 * @param connection the connection to read the history and the catalog with
+	 * @param triggers the active configured triggers
+	 * @return the plan
+	 * @throws SQLException on a database error
+	 */
+	InstallPlan plan(Connection connection, List<Trigger> triggers) throws SQLException {
+		PostgresCatalog catalog = new PostgresCatalog(connection);
+		InstallHistory history = this.scripts.history();
+		InstallHistory.State state = history.read(connection);
+		List<PlannedTrigger> planned = new ArrayList<>();
+		Set<Key> configured = new HashSet<>();
+		for (Trigger trigger : triggers) {
+			TriggerDefinition definition = trigger.definition();
+			configured.add(Key.of(definition));
+			TriggerScript script = this.scripts.trigger(definition);
+			Entry entry = state.triggers().get(Key.of(definition));
+			LiveTrigger live = catalog.trigger(definition.schema(), definition.table(), definition.name());
+			planned.add(new PlannedTrigger(trigger, script, TriggerDrift.of(entry, live, script.checksum()), entry,
+					live));
+		}
+		List<LeftOver> leftOvers = new ArrayList<>();
+		for (Entry entry : state.triggers().values()) {
+			if (!configured.contains(entry.key())) {
+				boolean live = catalog.trigger(entry.schema(), entry.table(), entry.trigger()) != null;
+				leftOvers.add(new LeftOver(entry, TriggerDrift.leftOver(live)));
+			}
+		}
+		SupportDrift support = SupportDrift.of(!triggers.isEmpty(), catalog.supportObjectsExist(history.schema()),
+				this.scripts.support().checksum().equals(state.supportChecksum()));
+		return new InstallPlan(support, history.schema(), planned, leftOvers, state);
+	}
+
+}

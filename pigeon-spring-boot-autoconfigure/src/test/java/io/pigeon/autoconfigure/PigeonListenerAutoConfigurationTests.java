@@ -8,7 +8,7 @@ import io.pigeon.PigeonListener;
 import io.pigeon.PigeonTemplate;
 import io.pigeon.internal.install.PigeonInstallRunner;
 import io.pigeon.internal.listener.InvalidPigeonListenerException;
-import io.pigeon.internal.listener.ListenerConnectionFactory;
+import io.pigeon.internal.listener.notify.ListenerConnectionFactory;
 import io.pigeon.internal.listener.ListenerMetrics;
 import io.pigeon.internal.listener.ListenerStatus;
 import io.pigeon.internal.listener.PigeonListenerAnnotationBeanPostProcessor;

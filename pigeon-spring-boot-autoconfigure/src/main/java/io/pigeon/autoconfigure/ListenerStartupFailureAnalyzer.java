@@ -1,6 +1,6 @@
 package io.pigeon.autoconfigure;
 
-import io.pigeon.internal.listener.ListenerStartupException;
+import io.pigeon.internal.listener.notify.ListenerStartupException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

@@ -11,7 +11,8 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * Health of Pigeon's listener, contributed as {@code pigeon}: {@code UP} with the channels and
  * the time of the last notification while listening (or when there is nothing to listen to),
- * {@code DOWN} while the connection is lost or not yet established.
+ * {@code DOWN} while the connection is lost or not yet established. The registry answers without
+ * waiting for a start or stop in progress, so health is reported during a long shutdown too.
  *
  * @since 0.1.0
  */
@@ -37,7 +38,6 @@ public class PigeonHealthIndicator extends AbstractHealthIndicator {
 			case STOPPED -> builder.outOfService();
 			case STARTING, DISCONNECTED -> builder.down();
 		}
-		// From the status, not the registry, whose lock start-up and shutdown hold for seconds.
 		builder.withDetail("state", state).withDetail("channels", status.getChannels());
 		Instant lastNotification = status.getLastNotification();
 		if (lastNotification != null) {

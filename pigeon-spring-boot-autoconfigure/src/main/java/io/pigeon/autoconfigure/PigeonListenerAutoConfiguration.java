@@ -4,17 +4,21 @@ import javax.sql.DataSource;
 
 import io.pigeon.PigeonErrorHandler;
 import io.pigeon.PigeonTemplate;
-import io.pigeon.internal.listener.ListenerConnectionFactory;
+import io.pigeon.internal.listener.ListenerContainerFactory;
 import io.pigeon.internal.listener.ListenerMetrics;
-import io.pigeon.internal.listener.ListenerSettings;
-import io.pigeon.internal.listener.OverflowPayloadStore;
-import io.pigeon.internal.listener.PgjdbcNotificationLatencyTuner;
 import io.pigeon.internal.listener.PigeonListenerAnnotationBeanPostProcessor;
 import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
+import io.pigeon.internal.listener.notify.ListenerConnectionFactory;
+import io.pigeon.internal.listener.notify.ListenerSettings;
+import io.pigeon.internal.listener.notify.NotifyListenerContainerFactory;
+import io.pigeon.internal.listener.notify.OverflowPayloadCleanup;
+import io.pigeon.internal.listener.notify.OverflowPayloadStore;
+import io.pigeon.internal.listener.notify.PgjdbcNotificationLatencyTuner;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -23,15 +27,32 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration for Pigeon's listener: the dedicated LISTEN connection, the
  * {@code @PigeonListener} infrastructure, and {@link PigeonTemplate} for sending.
+ * <p>
+ * Listener methods are called on threads of the {@link TaskExecutor} bean named
+ * {@value #LISTENER_TASK_EXECUTOR_BEAN_NAME} when the application defines one (it must have a
+ * thread for each channel for as long as the listener runs), otherwise on a
+ * {@link SimpleAsyncTaskExecutor} of Pigeon's own with a {@code pigeon-channel-<channel>} daemon
+ * thread per channel, virtual when {@code spring.threads.virtual.enabled} is set. Pigeon's events
+ * and the overflow clean-up run on the {@link TaskScheduler} bean named
+ * {@value #LISTENER_TASK_SCHEDULER_BEAN_NAME} when the application defines one, otherwise on a
+ * {@code pigeon-listener-tasks} thread that lives as long as the listener. Pigeon's defaults are
+ * not beans, so that Spring Boot's own executor and scheduler do not back off because of them;
+ * the application's beans are neither shut down nor joined by Pigeon. The reading thread is
+ * always Pigeon's own {@code pigeon-listener} platform thread.
  *
  * @since 0.1.0
  */
@@ -41,6 +62,17 @@ import org.springframework.util.StringUtils;
 @ConditionalOnSingleCandidate(DataSource.class)
 @EnableConfigurationProperties(PigeonProperties.class)
 public final class PigeonListenerAutoConfiguration {
+
+	/**
+	 * The name of the {@link TaskExecutor} bean whose threads call listener methods.
+	 */
+	public static final String LISTENER_TASK_EXECUTOR_BEAN_NAME = "pigeonListenerTaskExecutor";
+
+	/**
+	 * The name of the optional {@link TaskScheduler} bean that runs Pigeon's events and the
+	 * overflow clean-up.
+	 */
+	public static final String LISTENER_TASK_SCHEDULER_BEAN_NAME = "pigeonListenerTaskScheduler";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -64,6 +96,7 @@ public final class PigeonListenerAutoConfiguration {
 		ListenerConnectionFactory pigeonListenerConnectionFactory(PigeonProperties properties,
 				ObjectProvider<JdbcConnectionDetails> connectionDetails) {
 			PigeonProperties.Listener listener = properties.getListener();
+			ListenerPropertiesValidator.validateConnection(listener);
 			JdbcConnectionDetails details = connectionDetails.getIfAvailable();
 			return new ListenerConnectionFactory(
 					firstNonNull(listener.getUrl(), (details != null) ? details.getJdbcUrl() : null),
@@ -78,21 +111,51 @@ public final class PigeonListenerAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		PigeonListenerEndpointRegistry pigeonListenerEndpointRegistry(ListenerConnectionFactory connectionFactory,
-				PigeonProperties properties, DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper,
-				ObjectProvider<ListenerMetrics> metrics, ObjectProvider<PigeonErrorHandler> errorHandler,
-				ApplicationEventPublisher eventPublisher) {
-			PigeonProperties.Listener listener = properties.getListener();
-			ListenerSettings settings = new ListenerSettings(listener.getQueueCapacity(),
-					listener.getValidationInterval(), listener.getShutdownTimeout(),
-					listener.getReconnect().getInitialBackoff(), listener.getReconnect().getMaxBackoff(),
-					listener.getOverflowRetention(), listener.isFailFast());
+		OverflowPayloadStore pigeonOverflowPayloadStore(PigeonProperties properties, DataSource dataSource) {
 			String pigeonSchema = properties.getInstall().getSchema();
-			OverflowPayloadStore overflowStore = new OverflowPayloadStore(new JdbcTemplate(dataSource),
+			return new OverflowPayloadStore(new JdbcTemplate(dataSource),
 					StringUtils.hasLength(pigeonSchema) ? pigeonSchema : null);
-			return new PigeonListenerEndpointRegistry(connectionFactory, settings,
-					jsonMapper.getIfAvailable(JsonMapper::shared), overflowStore,
-					metrics.getIfAvailable(() -> ListenerMetrics.NONE), errorHandler.getIfAvailable(), eventPublisher);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		OverflowPayloadCleanup pigeonOverflowPayloadCleanup(PigeonProperties properties,
+				OverflowPayloadStore overflowStore) {
+			PigeonProperties.Listener listener = properties.getListener();
+			ListenerPropertiesValidator.validateOverflow(listener);
+			return new OverflowPayloadCleanup(overflowStore, listener.getOverflowRetention());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ListenerContainerFactory pigeonListenerContainerFactory(PigeonProperties properties,
+				ListenerConnectionFactory connectionFactory, OverflowPayloadStore overflowStore,
+				OverflowPayloadCleanup overflowCleanup, ObjectProvider<JsonMapper> jsonMapper,
+				ObjectProvider<ListenerMetrics> metrics, ObjectProvider<PigeonErrorHandler> errorHandler,
+				ApplicationEventPublisher eventPublisher, Environment environment,
+				@Qualifier(LISTENER_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<TaskExecutor> dispatchExecutor,
+				@Qualifier(LISTENER_TASK_SCHEDULER_BEAN_NAME) ObjectProvider<TaskScheduler> taskScheduler) {
+			ListenerSettings settings = ListenerPropertiesValidator.settings(properties.getListener());
+			return new NotifyListenerContainerFactory(connectionFactory, settings,
+					jsonMapper.getIfAvailable(JsonMapper::shared), overflowStore, overflowCleanup,
+					metrics.getIfAvailable(() -> ListenerMetrics.NONE), errorHandler.getIfAvailable(), eventPublisher,
+					dispatchExecutor.getIfAvailable(() -> defaultDispatchExecutor(environment)),
+					taskScheduler.getIfAvailable());
+		}
+
+		// Not a bean: Spring Boot's applicationTaskExecutor backs off when any Executor bean exists.
+		private static TaskExecutor defaultDispatchExecutor(Environment environment) {
+			SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("pigeon-channel-");
+			// Like the threads it replaced: a listener still running never holds the JVM open.
+			executor.setDaemon(true);
+			executor.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
+			return executor;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		PigeonListenerEndpointRegistry pigeonListenerEndpointRegistry(ListenerContainerFactory containerFactory) {
+			return new PigeonListenerEndpointRegistry(containerFactory);
 		}
 
 	}

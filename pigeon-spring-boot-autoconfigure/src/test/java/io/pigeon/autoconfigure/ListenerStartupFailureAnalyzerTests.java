@@ -3,10 +3,10 @@ package io.pigeon.autoconfigure;
 import java.sql.SQLException;
 import java.time.Duration;
 
-import io.pigeon.internal.listener.HotStandbyServer;
-import io.pigeon.internal.listener.ListenerConnectionFactory;
-import io.pigeon.internal.listener.ListenerStartupException;
-import io.pigeon.internal.listener.PgjdbcNotificationLatencyTuner;
+import io.pigeon.internal.listener.notify.HotStandbyServer;
+import io.pigeon.internal.listener.notify.ListenerConnectionFactory;
+import io.pigeon.internal.listener.notify.ListenerStartupException;
+import io.pigeon.internal.listener.notify.PgjdbcNotificationLatencyTuner;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;

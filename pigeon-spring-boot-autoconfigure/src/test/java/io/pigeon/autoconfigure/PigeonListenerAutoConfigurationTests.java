@@ -1,5 +1,8 @@
 package io.pigeon.autoconfigure;
 
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,7 +11,7 @@ import io.pigeon.PigeonListener;
 import io.pigeon.PigeonTemplate;
 import io.pigeon.internal.install.PigeonInstallRunner;
 import io.pigeon.internal.listener.InvalidPigeonListenerException;
-import io.pigeon.internal.listener.ListenerConnectionFactory;
+import io.pigeon.internal.listener.notify.ListenerConnectionFactory;
 import io.pigeon.internal.listener.ListenerMetrics;
 import io.pigeon.internal.listener.ListenerStatus;
 import io.pigeon.internal.listener.PigeonListenerAnnotationBeanPostProcessor;
@@ -20,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -34,13 +38,17 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for the conditions of {@link PigeonListenerAutoConfiguration} and of its health and
  * metrics auto-configurations. No test here opens a listener connection: without a listener
- * method there is none to open.
+ * method there is none to open, and the one test with a listener points it at a port where
+ * nothing answers.
  */
 class PigeonListenerAutoConfigurationTests {
 
@@ -225,6 +233,30 @@ class PigeonListenerAutoConfigurationTests {
 	}
 
 	@Test
+	void registersNoExecutorSoThatSpringBootsOwnStaysInPlace() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+			.withUserConfiguration(DataSourceConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(Executor.class).hasBean("applicationTaskExecutor"));
+	}
+
+	@Test
+	void applicationsExecutorAndSchedulerNamedForPigeonRunTheListener() {
+		// Nothing answers on the data source's port: without fail-fast the listener starts and
+		// keeps reconnecting, and its channel is dispatched on the application's executor.
+		this.contextRunner
+			.withUserConfiguration(DataSourceConfiguration.class, ValidListenerConfiguration.class,
+					ApplicationExecutorsConfiguration.class)
+			.withPropertyValues("pigeon.listener.fail-fast=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				await().atMost(Duration.ofSeconds(30))
+					.until(PigeonThreads::alive, (threads) -> threads.contains("pigeon-channel-items"));
+				assertThat(context.getBean(ThreadPoolTaskExecutor.class).getActiveCount()).isOne();
+				assertThat(PigeonThreads.alive()).doesNotContain("pigeon-listener-tasks");
+			});
+	}
+
+	@Test
 	void invalidQueueCapacityFailsStartupNamingTheProperty() {
 		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
 			.withPropertyValues("pigeon.listener.queue-capacity=0")
@@ -251,6 +283,25 @@ class PigeonListenerAutoConfigurationTests {
 		DataSource dataSource() {
 			// Never connected to: nothing here listens or installs.
 			return new SimpleDriverDataSource(new Driver(), "jdbc:postgresql://localhost:1/none");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ApplicationExecutorsConfiguration {
+
+		@Bean
+		ThreadPoolTaskExecutor pigeonListenerTaskExecutor() {
+			ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+			executor.setThreadNamePrefix("app-");
+			return executor;
+		}
+
+		@Bean
+		ThreadPoolTaskScheduler pigeonListenerTaskScheduler() {
+			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+			scheduler.setThreadNamePrefix("app-tasks-");
+			return scheduler;
 		}
 
 	}

@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.pigeon.internal.listener.ListenerStartupException;
+import io.pigeon.internal.listener.notify.ListenerStartupException;
 import io.pigeon.internal.listener.ListenerStatus;
 import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 import io.pigeon.test.FreezableTcpProxy;

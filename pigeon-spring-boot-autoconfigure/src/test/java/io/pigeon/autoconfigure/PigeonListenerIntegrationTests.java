@@ -21,7 +21,7 @@ import io.pigeon.PigeonEvent;
 import io.pigeon.PigeonListener;
 import io.pigeon.PigeonTemplate;
 import io.pigeon.internal.listener.ListenerStatus;
-import io.pigeon.internal.listener.OverflowPayloadStore.OverflowPayloadMissingException;
+import io.pigeon.internal.listener.notify.OverflowPayloadStore.OverflowPayloadMissingException;
 import io.pigeon.test.ChangePayloads;
 import io.pigeon.test.PigeonTestDatabase;
 import io.pigeon.test.TestNotifier;

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param overflowId the {@code overflow} reference, or {@code null}
  * @param timestamp the change's {@code ts} in microseconds since the epoch, or {@code null}
  */
-record IncomingNotification(String channel, String payload, @Nullable PigeonAction action, @Nullable String schema,
+public record IncomingNotification(String channel, String payload, @Nullable PigeonAction action, @Nullable String schema,
 		@Nullable String table, @Nullable Long count, @Nullable Long overflowId, @Nullable Long timestamp) {
 
 	/**
@@ -28,7 +28,7 @@ record IncomingNotification(String channel, String payload, @Nullable PigeonActi
 	 * @return {@code true} for a JSON object with a known {@code action}, a {@code schema} and a
 	 * {@code table}
 	 */
-	boolean isChange() {
+	public boolean isChange() {
 		return this.action != null && this.schema != null && this.table != null;
 	}
 

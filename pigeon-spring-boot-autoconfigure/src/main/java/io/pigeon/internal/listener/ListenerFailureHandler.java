@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-final class ListenerFailureHandler {
+public final class ListenerFailureHandler {
 
 	private static final Log logger = LogFactory.getLog(ListenerFailureHandler.class);
 
@@ -20,17 +20,17 @@ final class ListenerFailureHandler {
 
 	private final @Nullable PigeonErrorHandler errorHandler;
 
-	ListenerFailureHandler(@Nullable PigeonErrorHandler errorHandler) {
+	public ListenerFailureHandler(@Nullable PigeonErrorHandler errorHandler) {
 		this.errorHandler = errorHandler;
 	}
 
-	void listenerFailed(String channel, String method, String payload, Throwable failure) {
+	public void listenerFailed(String channel, String method, String payload, Throwable failure) {
 		logger.error("Pigeon listener " + method + " failed on channel '" + channel + "' for payload "
 				+ excerpt(payload), failure);
 		handle(channel, payload, failure);
 	}
 
-	void deliveryFailed(String channel, String payload, Throwable failure) {
+	public void deliveryFailed(String channel, String payload, Throwable failure) {
 		logger.error("Pigeon could not deliver a notification on channel '" + channel + "' to any listener, payload "
 				+ excerpt(payload), failure);
 		handle(channel, payload, failure);

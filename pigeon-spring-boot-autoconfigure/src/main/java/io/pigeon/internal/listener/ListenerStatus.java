@@ -6,7 +6,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the listener is doing, as written by its reading thread and read by health checks.
+ * What a {@link ListenerContainer} is doing, as written by its receiving thread and read by health
+ * checks without any lock.
  *
  * @since 0.1.0
  */
@@ -108,12 +109,20 @@ public final class ListenerStatus {
 		return this.failedAttempts;
 	}
 
-	void starting(List<String> channels) {
+	/**
+	 * Record that the first connection attempt is under way.
+	 * @param channels the channels to listen on
+	 */
+	public void starting(List<String> channels) {
 		this.channels = List.copyOf(channels);
 		this.state = State.STARTING;
 	}
 
-	void listening(int backendPid) {
+	/**
+	 * Record that the connection listens on every channel.
+	 * @param backendPid the process id of the server backend
+	 */
+	public void listening(int backendPid) {
 		this.backendPid = backendPid;
 		this.disconnectedSince = null;
 		this.lastError = null;
@@ -121,7 +130,12 @@ public final class ListenerStatus {
 		this.state = State.LISTENING;
 	}
 
-	void disconnected(Instant since, String error) {
+	/**
+	 * Record a failed connection attempt or a lost connection.
+	 * @param since when the outage started
+	 * @param error why the attempt failed
+	 */
+	public void disconnected(Instant since, String error) {
 		this.backendPid = 0;
 		this.disconnectedSince = since;
 		this.lastError = error;
@@ -129,11 +143,18 @@ public final class ListenerStatus {
 		this.state = State.DISCONNECTED;
 	}
 
-	void notificationsReceived(long epochMillis) {
+	/**
+	 * Record that notifications were received.
+	 * @param epochMillis when
+	 */
+	public void notificationsReceived(long epochMillis) {
 		this.lastNotificationMillis = epochMillis;
 	}
 
-	void stopped() {
+	/**
+	 * Record that the container has stopped receiving.
+	 */
+	public void stopped() {
 		this.backendPid = 0;
 		this.state = State.STOPPED;
 	}

@@ -19,7 +19,7 @@ import org.springframework.util.ReflectionUtils;
  *
  * @since 0.1.0
  */
-final class MethodListenerAdapter {
+public final class MethodListenerAdapter {
 
 	private final ListenerEndpoint endpoint;
 
@@ -33,7 +33,7 @@ final class MethodListenerAdapter {
 
 	private final @Nullable JavaType envelopeType;
 
-	MethodListenerAdapter(ListenerEndpoint endpoint, JsonMapper jsonMapper) {
+	public MethodListenerAdapter(ListenerEndpoint endpoint, JsonMapper jsonMapper) {
 		this.endpoint = endpoint;
 		this.description = endpoint.describe();
 		this.actions = endpoint.actions();
@@ -53,7 +53,7 @@ final class MethodListenerAdapter {
 		return type.getType();
 	}
 
-	String getDescription() {
+	public String getDescription() {
 		return this.description;
 	}
 
@@ -62,7 +62,7 @@ final class MethodListenerAdapter {
 	 * @param notification the notification
 	 * @return {@code true} if the method is to be called
 	 */
-	boolean accepts(IncomingNotification notification) {
+	public boolean accepts(IncomingNotification notification) {
 		PigeonAction action = notification.action();
 		return this.actions.isEmpty() || (action != null && this.actions.contains(action));
 	}
@@ -72,7 +72,7 @@ final class MethodListenerAdapter {
 	 * @param notification the notification
 	 * @throws Throwable what binding the arguments or the method threw
 	 */
-	void invoke(IncomingNotification notification) throws Throwable {
+	public void invoke(IncomingNotification notification) throws Throwable {
 		Object[] arguments = arguments(notification);
 		try {
 			this.endpoint.method().invoke(this.endpoint.bean(), arguments);

@@ -1,5 +1,11 @@
 /**
- * The dedicated LISTEN connection, the reading thread and dispatch of notifications to listener methods.
+ * What every delivery mode shares: the {@code @PigeonListener} endpoints found by the annotation
+ * post-processor, the registry (the {@code SmartLifecycle}) that hands them to one container per
+ * delivery mode, the container contract ({@link io.pigeon.internal.listener.ListenerContainer},
+ * {@link io.pigeon.internal.listener.AbstractListenerContainer},
+ * {@link io.pigeon.internal.listener.ListenerContainerFactory}) and its status, and the delivery
+ * of a change to a method: signature resolution, the method adapter, the failure handler and the
+ * metrics it records.
  */
 @NullMarked
 package io.pigeon.internal.listener;

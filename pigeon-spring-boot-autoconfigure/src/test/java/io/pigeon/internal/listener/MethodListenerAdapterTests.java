@@ -9,6 +9,8 @@ import java.util.Set;
 
 import io.pigeon.PigeonAction;
 import io.pigeon.PigeonEvent;
+import io.pigeon.internal.listener.notify.NotificationParser;
+import io.pigeon.internal.listener.notify.OverflowPayloadStore;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;

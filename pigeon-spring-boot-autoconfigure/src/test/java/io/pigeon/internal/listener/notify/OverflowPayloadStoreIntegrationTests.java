@@ -1,8 +1,8 @@
-package io.pigeon.internal.listener;
+package io.pigeon.internal.listener.notify;
 
 import java.time.Duration;
 
-import io.pigeon.internal.listener.OverflowPayloadStore.OverflowPayloadMissingException;
+import io.pigeon.internal.listener.notify.OverflowPayloadStore.OverflowPayloadMissingException;
 import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
 import io.pigeon.test.PigeonTestDatabase;

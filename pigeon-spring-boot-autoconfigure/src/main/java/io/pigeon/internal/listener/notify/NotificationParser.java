@@ -1,8 +1,9 @@
-package io.pigeon.internal.listener;
+package io.pigeon.internal.listener.notify;
 
 import java.util.Locale;
 
 import io.pigeon.PigeonAction;
+import io.pigeon.internal.listener.IncomingNotification;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -16,13 +17,13 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @since 0.1.0
  */
-final class NotificationParser {
+public final class NotificationParser {
 
 	private final JsonMapper jsonMapper;
 
 	private final OverflowPayloadStore overflowStore;
 
-	NotificationParser(JsonMapper jsonMapper, OverflowPayloadStore overflowStore) {
+	public NotificationParser(JsonMapper jsonMapper, OverflowPayloadStore overflowStore) {
 		this.jsonMapper = jsonMapper;
 		this.overflowStore = overflowStore;
 	}
@@ -34,7 +35,7 @@ final class NotificationParser {
 	 * @return the notification, with the full payload
 	 * @throws RuntimeException if an overflow reference cannot be resolved
 	 */
-	IncomingNotification parse(String channel, String payload) {
+	public IncomingNotification parse(String channel, String payload) {
 		IncomingNotification notification = read(channel, payload);
 		Long overflowId = notification.overflowId();
 		if (overflowId == null || notification.action() == null) {

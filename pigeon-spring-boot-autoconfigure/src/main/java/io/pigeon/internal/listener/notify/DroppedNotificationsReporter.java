@@ -1,9 +1,8 @@
-package io.pigeon.internal.listener;
+package io.pigeon.internal.listener.notify;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,12 +11,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Announces notifications dropped because a channel's buffer was full: one
  * {@link PigeonNotificationsDroppedEvent} per channel per second at most, carrying the count
- * since the previous one, and a warning per channel per minute at most. Both happen on Pigeon's
- * task thread: the reading thread only counts, it never runs application code or blocks.
+ * since the previous one, and a warning per channel per minute at most. Both happen on the
+ * container's {@link TaskScheduler} ({@code pigeon-listener-tasks} by default): the reading thread
+ * only counts, it never runs application code or blocks.
  *
  * @since 0.1.0
  */
@@ -29,7 +30,7 @@ final class DroppedNotificationsReporter {
 
 	private static final long LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
 
-	private final ScheduledExecutorService tasks;
+	private final TaskScheduler tasks;
 
 	private final ApplicationEventPublisher eventPublisher;
 
@@ -37,7 +38,7 @@ final class DroppedNotificationsReporter {
 
 	private final int queueCapacity;
 
-	DroppedNotificationsReporter(ScheduledExecutorService tasks, ApplicationEventPublisher eventPublisher,
+	DroppedNotificationsReporter(TaskScheduler tasks, ApplicationEventPublisher eventPublisher,
 			Object eventSource, int queueCapacity) {
 		this.tasks = tasks;
 		this.eventPublisher = eventPublisher;
@@ -80,8 +81,7 @@ final class DroppedNotificationsReporter {
 			this.unreported.incrementAndGet();
 			if (this.reportScheduled.compareAndSet(false, true)) {
 				try {
-					DroppedNotificationsReporter.this.tasks.schedule(this::report, REPORT_DELAY.toMillis(),
-							TimeUnit.MILLISECONDS);
+					DroppedNotificationsReporter.this.tasks.schedule(this::report, Instant.now().plus(REPORT_DELAY));
 				}
 				catch (RejectedExecutionException ex) {
 					// Shutting down: nobody is left to tell.

@@ -1,4 +1,4 @@
-package io.pigeon.internal.listener;
+package io.pigeon.internal.listener.notify;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import io.pigeon.internal.listener.ListenerStatus;
 import org.postgresql.PGNotification;
 
 /**
@@ -28,7 +29,9 @@ import org.postgresql.PGNotification;
  * and its end once as information, then announced to the {@link OutageListener}.
  * <p>
  * The thread is not a daemon: an application whose only job is to listen keeps running until it
- * is stopped.
+ * is stopped. It is the reader's own platform thread rather than one from an executor: there is
+ * exactly one, for the container's whole run, and it spends its life blocked in a socket read,
+ * which gains nothing from a virtual thread and would pin a pooled one.
  *
  * @since 0.1.0
  */

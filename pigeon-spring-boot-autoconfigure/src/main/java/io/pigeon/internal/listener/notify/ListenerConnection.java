@@ -1,4 +1,4 @@
-package io.pigeon.internal.listener;
+package io.pigeon.internal.listener.notify;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,12 +1,17 @@
-package io.pigeon.internal.listener;
+package io.pigeon.internal.listener.notify;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import io.pigeon.internal.listener.DroppedNotificationsReporter.ChannelDrops;
+import io.pigeon.internal.listener.ExecutorWorker;
+import io.pigeon.internal.listener.IncomingNotification;
+import io.pigeon.internal.listener.ListenerFailureHandler;
 import io.pigeon.internal.listener.ListenerMetrics.ChannelMetrics;
+import io.pigeon.internal.listener.MethodListenerAdapter;
+import io.pigeon.internal.listener.notify.DroppedNotificationsReporter.ChannelDrops;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,7 +45,7 @@ final class ChannelDispatcher {
 
 	private final ListenerFailureHandler failureHandler;
 
-	private final Thread thread;
+	private final ExecutorWorker thread;
 
 	private volatile boolean stopping;
 
@@ -56,16 +61,15 @@ final class ChannelDispatcher {
 		this.metrics = metrics;
 		this.drops = drops;
 		this.failureHandler = failureHandler;
-		this.thread = new Thread(this::dispatch, "pigeon-channel-" + channel);
-		this.thread.setDaemon(true);
+		this.thread = new ExecutorWorker("pigeon-channel-" + channel);
 	}
 
 	String getChannel() {
 		return this.channel;
 	}
 
-	void start() {
-		this.thread.start();
+	void start(Executor executor) {
+		this.thread.start(executor, this::dispatch);
 	}
 
 	/**
@@ -101,7 +105,7 @@ final class ChannelDispatcher {
 		this.queue.offer(END);
 		long remaining = deadlineNanos - System.nanoTime();
 		if (remaining > 0) {
-			TimeUnit.NANOSECONDS.timedJoin(this.thread, remaining);
+			this.thread.join(remaining);
 		}
 		return !this.thread.isAlive();
 	}
@@ -125,8 +129,8 @@ final class ChannelDispatcher {
 	 * @throws InterruptedException if interrupted while waiting
 	 */
 	@Nullable Thread awaitEnd(long millis) throws InterruptedException {
-		this.thread.join(Math.max(1, millis));
-		return this.thread.isAlive() ? this.thread : null;
+		this.thread.join(TimeUnit.MILLISECONDS.toNanos(Math.max(1, millis)));
+		return this.thread.isAlive() ? this.thread.getThread() : null;
 	}
 
 	private void dispatch() {

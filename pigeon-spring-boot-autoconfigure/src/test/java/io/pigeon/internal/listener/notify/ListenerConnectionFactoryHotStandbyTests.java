@@ -1,10 +1,12 @@
-package io.pigeon.internal.listener;
+package io.pigeon.internal.listener.notify;
 
 import java.sql.Connection;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 
+import io.pigeon.internal.listener.ListenerStatus;
+import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

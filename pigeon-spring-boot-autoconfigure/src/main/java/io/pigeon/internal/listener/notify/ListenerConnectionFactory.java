@@ -1,4 +1,4 @@
-package io.pigeon.internal.listener;
+package io.pigeon.internal.listener.notify;
 
 import java.sql.Connection;
 import java.sql.Driver;
@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
 
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.Assert;
 
 /**
  * Opens Pigeon's dedicated listener connection: straight from the PostgreSQL driver
@@ -26,8 +26,6 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 public class ListenerConnectionFactory {
 
 	static final String APPLICATION_NAME = "pigeon-listener";
-
-	private static final String VALIDATION_TIMEOUT_PROPERTY = "pigeon.listener.validation-timeout";
 
 	private final Driver driver;
 
@@ -49,7 +47,7 @@ public class ListenerConnectionFactory {
 	 * @param password the login password, or {@code null}
 	 * @param networkTimeout how long to wait for each answer from the database
 	 * @param latencyTuner removes pgjdbc's quiet-wait from each new connection
-	 * @throws InvalidConfigurationPropertyValueException if the network time-out is not positive
+	 * @throws IllegalArgumentException if the network time-out is not positive
 	 */
 	public ListenerConnectionFactory(@Nullable String url, @Nullable String username, @Nullable String password,
 			Duration networkTimeout, PgjdbcNotificationLatencyTuner latencyTuner) {
@@ -62,11 +60,9 @@ public class ListenerConnectionFactory {
 	 */
 	ListenerConnectionFactory(Driver driver, @Nullable String url, @Nullable String username,
 			@Nullable String password, Duration networkTimeout, PgjdbcNotificationLatencyTuner latencyTuner) {
-		if (networkTimeout.isNegative() || networkTimeout.isZero()) {
-			// pgjdbc reads zero as "wait for ever" and refuses a negative value on every connection attempt.
-			throw new InvalidConfigurationPropertyValueException(VALIDATION_TIMEOUT_PROPERTY, networkTimeout,
-					"The value must be greater than zero.");
-		}
+		// pgjdbc reads zero as "wait for ever" and refuses a negative value on every connection attempt.
+		Assert.isTrue(!networkTimeout.isNegative() && !networkTimeout.isZero(),
+				"networkTimeout must be greater than zero");
 		this.driver = driver;
 		this.url = url;
 		this.username = username;

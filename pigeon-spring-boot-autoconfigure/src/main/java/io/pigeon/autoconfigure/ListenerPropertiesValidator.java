@@ -1,0 +1,75 @@
+package io.pigeon.autoconfigure;
+
+import java.time.Duration;
+
+import io.pigeon.internal.listener.notify.ListenerSettings;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Checks the {@code pigeon.listener.*} properties where they are bound, so that a value the
+ * listener cannot work with fails start-up naming its property, and turns them into the
+ * listener's own settings.
+ */
+final class ListenerPropertiesValidator {
+
+	private static final String PREFIX = "pigeon.listener.";
+
+	private ListenerPropertiesValidator() {
+	}
+
+	/**
+	 * Check the properties of the listener connection.
+	 * @param listener the properties
+	 * @throws InvalidConfigurationPropertyValueException naming the property of a value that
+	 * cannot work
+	 */
+	static void validateConnection(PigeonProperties.Listener listener) {
+		// pgjdbc reads zero as "wait for ever" and refuses a negative value on every connection attempt.
+		requirePositive("validation-timeout", listener.getValidationTimeout());
+	}
+
+	/**
+	 * Check the properties of the overflow clean-up.
+	 * @param listener the properties
+	 * @throws InvalidConfigurationPropertyValueException naming the property of a value that
+	 * cannot work
+	 */
+	static void validateOverflow(PigeonProperties.Listener listener) {
+		requirePositive("overflow-retention", listener.getOverflowRetention());
+	}
+
+	/**
+	 * Check the properties of the listener container and return them as its settings.
+	 * @param listener the properties
+	 * @return the settings
+	 * @throws InvalidConfigurationPropertyValueException naming the property of a value that
+	 * cannot work
+	 */
+	static ListenerSettings settings(PigeonProperties.Listener listener) {
+		require(listener.getQueueCapacity() > 0, "queue-capacity", listener.getQueueCapacity());
+		requirePositive("validation-interval", listener.getValidationInterval());
+		if (listener.getShutdownTimeout().isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "shutdown-timeout",
+					listener.getShutdownTimeout(), "The shutdown timeout must not be negative.");
+		}
+		PigeonProperties.Reconnect reconnect = listener.getReconnect();
+		requirePositive("reconnect.initial-backoff", reconnect.getInitialBackoff());
+		requirePositive("reconnect.max-backoff", reconnect.getMaxBackoff());
+		return new ListenerSettings(listener.getQueueCapacity(), listener.getValidationInterval(),
+				listener.getShutdownTimeout(), reconnect.getInitialBackoff(), reconnect.getMaxBackoff(),
+				listener.isFailFast());
+	}
+
+	private static void requirePositive(String property, Duration value) {
+		require(!value.isNegative() && !value.isZero(), property, value);
+	}
+
+	private static void require(boolean positive, String property, Object value) {
+		if (!positive) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + property, value,
+					"The value must be greater than zero.");
+		}
+	}
+
+}

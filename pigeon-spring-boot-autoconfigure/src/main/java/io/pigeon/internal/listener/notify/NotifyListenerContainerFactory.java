@@ -1,0 +1,84 @@
+package io.pigeon.internal.listener.notify;
+
+import java.util.List;
+
+import io.pigeon.PigeonErrorHandler;
+import io.pigeon.internal.listener.ListenerContainer;
+import io.pigeon.internal.listener.ListenerContainerFactory;
+import io.pigeon.internal.listener.ListenerEndpoint;
+import io.pigeon.internal.listener.ListenerFailureHandler;
+import io.pigeon.internal.listener.ListenerMetrics;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.scheduling.TaskScheduler;
+
+/**
+ * Creates {@link NotifyListenerContainer notify containers}, handing each the collaborators and
+ * executors it is configured with.
+ *
+ * @since 0.1.0
+ */
+public class NotifyListenerContainerFactory implements ListenerContainerFactory {
+
+	private final ListenerConnectionFactory connectionFactory;
+
+	private final ListenerSettings settings;
+
+	private final JsonMapper jsonMapper;
+
+	private final OverflowPayloadStore overflowStore;
+
+	private final OverflowPayloadCleanup overflowCleanup;
+
+	private final ListenerMetrics metrics;
+
+	private final @Nullable PigeonErrorHandler errorHandler;
+
+	private final ApplicationEventPublisher eventPublisher;
+
+	private final TaskExecutor dispatchExecutor;
+
+	private final @Nullable TaskScheduler taskScheduler;
+
+	/**
+	 * Create a new factory.
+	 * @param connectionFactory opens the listener connection
+	 * @param settings how the containers behave
+	 * @param jsonMapper binds payloads to listener parameters
+	 * @param overflowStore resolves overflow references
+	 * @param overflowCleanup deletes expired overflow payloads while a container listens
+	 * @param metrics receives measurements
+	 * @param errorHandler told of listener failures, or {@code null}
+	 * @param eventPublisher publishes Pigeon's application events
+	 * @param dispatchExecutor runs each channel's dispatcher, one long-running task per channel
+	 * @param taskScheduler runs events and the clean-up, or {@code null} for a scheduler of the
+	 * container's own that ends with it
+	 */
+	public NotifyListenerContainerFactory(ListenerConnectionFactory connectionFactory, ListenerSettings settings,
+			JsonMapper jsonMapper, OverflowPayloadStore overflowStore, OverflowPayloadCleanup overflowCleanup,
+			ListenerMetrics metrics, @Nullable PigeonErrorHandler errorHandler,
+			ApplicationEventPublisher eventPublisher, TaskExecutor dispatchExecutor,
+			@Nullable TaskScheduler taskScheduler) {
+		this.connectionFactory = connectionFactory;
+		this.settings = settings;
+		this.jsonMapper = jsonMapper;
+		this.overflowStore = overflowStore;
+		this.overflowCleanup = overflowCleanup;
+		this.metrics = metrics;
+		this.errorHandler = errorHandler;
+		this.eventPublisher = eventPublisher;
+		this.dispatchExecutor = dispatchExecutor;
+		this.taskScheduler = taskScheduler;
+	}
+
+	@Override
+	public ListenerContainer createContainer(List<ListenerEndpoint> endpoints) {
+		return new NotifyListenerContainer(endpoints, this.connectionFactory, this.settings, this.jsonMapper,
+				this.overflowStore, this.overflowCleanup, this.metrics, new ListenerFailureHandler(this.errorHandler),
+				this.eventPublisher, this.dispatchExecutor, this.taskScheduler);
+	}
+
+}

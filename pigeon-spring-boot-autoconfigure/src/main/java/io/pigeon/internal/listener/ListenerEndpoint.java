@@ -29,6 +29,16 @@ public record ListenerEndpoint(String beanName, Object bean, Method method, List
 	}
 
 	/**
+	 * Return the listener's id: today always derived from the bean's name and the method's name
+	 * only ({@code beanName.methodName}), so that the same bean and method give the same id in
+	 * every instance and every JVM.
+	 * @return the id
+	 */
+	public String id() {
+		return this.beanName + "." + this.method.getName();
+	}
+
+	/**
 	 * Return the method as {@code Type.name(ParameterTypes)}, for messages.
 	 * @return the method's description
 	 */

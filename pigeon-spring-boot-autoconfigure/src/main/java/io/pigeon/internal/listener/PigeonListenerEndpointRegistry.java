@@ -220,7 +220,7 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 	}
 
 	private Map<String, ChannelDispatcher> createDispatchers(Set<String> channels, ScheduledExecutorService tasks) {
-		NotificationParser parser = new NotificationParser(this.jsonMapper, this.overflowStore);
+		NotificationParser parser = new NotificationParser(this.jsonMapper, this.overflowStore::load);
 		ListenerFailureHandler failureHandler = new ListenerFailureHandler(this.errorHandler);
 		DroppedNotificationsReporter dropReporter = new DroppedNotificationsReporter(tasks, this.eventPublisher, this,
 				this.settings.queueCapacity());

@@ -72,7 +72,7 @@ final class MethodListenerAdapter {
 	 */
 	boolean accepts(IncomingNotification notification) {
 		PigeonAction action = notification.action();
-		return this.actions.isEmpty() || (action != null && this.actions.contains(action));
+		return (action != null) ? accepts(action) : this.actions.isEmpty();
 	}
 
 	/**

@@ -59,14 +59,15 @@ public final class PigeonEvent<T> {
 	 */
 	public PigeonEvent(String channel, PigeonAction action, String schema, String table, @Nullable T data,
 			@Nullable T old, @Nullable Long count, String payload) {
-		this.channel = Objects.requireNonNull(channel, "channel must not be null");
-		this.action = Objects.requireNonNull(action, "action must not be null");
-		this.schema = Objects.requireNonNull(schema, "schema must not be null");
-		this.table = Objects.requireNonNull(table, "table must not be null");
+		// No null checks: the record of 0.1 had none, and tests written against it must keep working.
+		this.channel = channel;
+		this.action = action;
+		this.schema = schema;
+		this.table = table;
 		this.data = data;
 		this.old = old;
 		this.count = count;
-		this.payload = Objects.requireNonNull(payload, "payload must not be null");
+		this.payload = payload;
 	}
 
 	/**
@@ -155,10 +156,10 @@ public final class PigeonEvent<T> {
 		if (!(other instanceof PigeonEvent<?> event)) {
 			return false;
 		}
-		return this.channel.equals(event.channel) && this.action == event.action && this.schema.equals(event.schema)
-				&& this.table.equals(event.table) && Objects.equals(this.data, event.data)
-				&& Objects.equals(this.old, event.old) && Objects.equals(this.count, event.count)
-				&& this.payload.equals(event.payload);
+		return Objects.equals(this.channel, event.channel) && this.action == event.action
+				&& Objects.equals(this.schema, event.schema) && Objects.equals(this.table, event.table)
+				&& Objects.equals(this.data, event.data) && Objects.equals(this.old, event.old)
+				&& Objects.equals(this.count, event.count) && Objects.equals(this.payload, event.payload);
 	}
 
 	@Override

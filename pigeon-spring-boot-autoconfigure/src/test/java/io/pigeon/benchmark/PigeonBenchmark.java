@@ -24,6 +24,16 @@ import org.springframework.context.annotation.Bean;
  * Measures Pigeon against the plain pgjdbc listener loop, both listening at once to the same
  * trigger-generated notifications, and the cost of Pigeon's trigger to writers against a minimal notify trigger. Run it
  * with {@code ./mvnw -Pbenchmark -pl pigeon-spring-boot-autoconfigure -am verify}; see README.md.
+ * <p>
+ * Besides delivered rate, order and latency it reports each side's CPU per delivered change: the
+ * CPU time of the listener's own threads ({@code pigeon-*}, or the raw loop's one thread) over a
+ * phase, divided by the changes it delivered. While both keep up with the writers the delivered
+ * rate cannot tell them apart; the CPU they use is what a machine shared with PostgreSQL takes
+ * from the writers.
+ * <p>
+ * For quick iterations, {@code -Dpigeon.bench.phases=single,batched} runs only some phases and
+ * {@code -Dpigeon.bench.scale=0.25} shortens them; the benchmark runs in a JVM of its own, so pass
+ * them through {@code JAVA_TOOL_OPTIONS} or run this class directly.
  */
 public final class PigeonBenchmark {
 

@@ -5,11 +5,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import io.pigeon.PigeonEvent;
 import io.pigeon.PigeonListener;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -22,6 +24,16 @@ import org.springframework.context.annotation.Bean;
  * Measures Pigeon against the plain pgjdbc listener loop, both listening at once to the same
  * trigger-generated notifications, and the cost of Pigeon's trigger to writers against a minimal notify trigger. Run it
  * with {@code ./mvnw -Pbenchmark -pl pigeon-spring-boot-autoconfigure -am verify}; see README.md.
+ * <p>
+ * Besides delivered rate, order and latency it reports each side's CPU per delivered change: the
+ * CPU time of the listener's own threads ({@code pigeon-*}, or the raw loop's one thread) over a
+ * phase, divided by the changes it delivered. While both keep up with the writers the delivered
+ * rate cannot tell them apart; the CPU they use is what a machine shared with PostgreSQL takes
+ * from the writers.
+ * <p>
+ * For quick iterations, {@code -Dpigeon.bench.phases=single,batched} runs only some phases and
+ * {@code -Dpigeon.bench.scale=0.25} shortens them; the benchmark runs in a JVM of its own, so pass
+ * them through {@code JAVA_TOOL_OPTIONS} or run this class directly.
  */
 public final class PigeonBenchmark {
 
@@ -41,6 +53,23 @@ public final class PigeonBenchmark {
 
 	private static final int LATENCY_SECONDS = 10;
 
+	/**
+	 * The phases to run, for quick iterations: a comma-separated subset of {@code single},
+	 * {@code batched}, {@code rate1000}, {@code rate5000} and {@code writer}; all by default.
+	 */
+	private static final String PHASES_PROPERTY = "pigeon.bench.phases";
+
+	/**
+	 * Scales every phase's number of changes and duration, for quick iterations; 1 by default.
+	 */
+	private static final String SCALE_PROPERTY = "pigeon.bench.scale";
+
+	private static final ThreadCpu RAW_CPU = new ThreadCpu(RawPgjdbcListener.THREAD_NAME::equals);
+
+	private static final ThreadCpu PIGEON_CPU = new ThreadCpu((name) -> name.startsWith("pigeon-"));
+
+	private static final ThreadCpu PIGEON_READER_CPU = new ThreadCpu("pigeon-listener"::equals);
+
 	private static final int WRITER_COST_ROUNDS = 10;
 
 	private static final int WRITER_COST_SECONDS = 3;
@@ -53,9 +82,24 @@ public final class PigeonBenchmark {
 
 	private final Map<String, Result> pigeon = new LinkedHashMap<>();
 
+	private final Set<String> phases;
+
+	private final double scale;
+
 	private PigeonBenchmark(BenchmarkDatabase database) {
 		this.database = database;
 		this.load = new LoadGenerator(database, WRITERS);
+		String phases = System.getProperty(PHASES_PROPERTY, "single,batched,rate1000,rate5000,writer");
+		this.phases = Set.of(phases.split(","));
+		this.scale = Double.parseDouble(System.getProperty(SCALE_PROPERTY, "1"));
+	}
+
+	private boolean runs(String phase) {
+		return this.phases.contains(phase);
+	}
+
+	private int scaled(int amount) {
+		return (int) Math.max(1, Math.round(amount * this.scale));
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -75,7 +119,7 @@ public final class PigeonBenchmark {
 					RawPgjdbcListener raw = new RawPgjdbcListener(this.database, CHANNEL)) {
 				measureDelivery(raw::recordInto, context.getBean(BenchListener.class)::recordInto);
 			}
-			double[] writerCost = measureWriterCost();
+			double[] writerCost = runs("writer") ? measureWriterCost() : null;
 			report(writerCost);
 		}
 		finally {
@@ -111,13 +155,19 @@ public final class PigeonBenchmark {
 	}
 
 	private void measureDelivery(RecorderSink raw, RecorderSink pigeon) throws Exception {
-		System.out.printf("%,d single-row commits%n", SINGLE_ROW_CHANGES);
-		flatOut("single", raw, pigeon, SINGLE_ROW_CHANGES, 1);
-		System.out.printf("%,d rows in 100-row transactions%n", BATCHED_CHANGES);
-		flatOut("batched", raw, pigeon, BATCHED_CHANGES, 100);
+		if (runs("single")) {
+			System.out.printf("%,d single-row commits%n", scaled(SINGLE_ROW_CHANGES));
+			flatOut("single", raw, pigeon, scaled(SINGLE_ROW_CHANGES), 1);
+		}
+		if (runs("batched")) {
+			System.out.printf("%,d rows in 100-row transactions%n", scaled(BATCHED_CHANGES));
+			flatOut("batched", raw, pigeon, scaled(BATCHED_CHANGES), 100);
+		}
 		for (int rate : new int[] { 1_000, 5_000 }) {
-			System.out.printf("%,d changes/s for %d s%n", rate, LATENCY_SECONDS);
-			atRate("rate" + rate, raw, pigeon, rate);
+			if (runs("rate" + rate)) {
+				System.out.printf("%,d changes/s for %d s%n", rate, scaled(LATENCY_SECONDS));
+				atRate("rate" + rate, raw, pigeon, rate);
+			}
 		}
 	}
 
@@ -128,38 +178,55 @@ public final class PigeonBenchmark {
 		LatencyRecorder pigeonRecorder = new LatencyRecorder(changes, WRITERS);
 		raw.recordInto(rawRecorder);
 		pigeon.recordInto(pigeonRecorder);
+		long rawCpu = RAW_CPU.nanos();
+		long pigeonCpu = PIGEON_CPU.nanos();
+		long readerCpu = PIGEON_READER_CPU.nanos();
 		long start = System.nanoTime();
 		long written = this.load.runFlatOut(TABLE, changes, rowsPerTransaction);
 		awaitDelivery(rawRecorder, written);
 		awaitDelivery(pigeonRecorder, written);
-		this.raw.put(phase, flatOutResult(rawRecorder, written, start));
-		this.pigeon.put(phase, flatOutResult(pigeonRecorder, written, start));
+		this.raw.put(phase, flatOutResult(rawRecorder, written, start, RAW_CPU.nanos() - rawCpu, 0));
+		this.pigeon.put(phase, flatOutResult(pigeonRecorder, written, start, PIGEON_CPU.nanos() - pigeonCpu,
+				PIGEON_READER_CPU.nanos() - readerCpu));
 	}
 
-	private static Result flatOutResult(LatencyRecorder recorder, long written, long start) {
+	private static Result flatOutResult(LatencyRecorder recorder, long written, long start, long cpuNanos,
+			long readerCpuNanos) {
 		double seconds = (recorder.lastReceivedNanos() - start) / 1e9;
 		return new Result(written, recorder.received(), recorder.outOfOrder(), recorder.received() / seconds,
-				recorder.percentileMillis(50), recorder.percentileMillis(99));
+				recorder.percentileMillis(50), recorder.percentileMillis(99), cpuPerChange(cpuNanos, recorder),
+				cpuPerChange(readerCpuNanos, recorder));
+	}
+
+	private static double cpuPerChange(long cpuNanos, LatencyRecorder recorder) {
+		return (recorder.received() > 0) ? cpuNanos / 1e3 / recorder.received() : Double.NaN;
 	}
 
 	private void atRate(String phase, RecorderSink raw, RecorderSink pigeon, int rate) throws Exception {
 		this.database.execute("TRUNCATE " + TABLE);
-		LatencyRecorder rawRecorder = new LatencyRecorder(rate * LATENCY_SECONDS, WRITERS);
-		LatencyRecorder pigeonRecorder = new LatencyRecorder(rate * LATENCY_SECONDS, WRITERS);
+		int seconds = scaled(LATENCY_SECONDS);
+		LatencyRecorder rawRecorder = new LatencyRecorder(rate * seconds, WRITERS);
+		LatencyRecorder pigeonRecorder = new LatencyRecorder(rate * seconds, WRITERS);
 		raw.recordInto(rawRecorder);
 		pigeon.recordInto(pigeonRecorder);
+		long rawCpu = RAW_CPU.nanos();
+		long pigeonCpu = PIGEON_CPU.nanos();
+		long readerCpu = PIGEON_READER_CPU.nanos();
 		long start = System.nanoTime();
-		long written = this.load.runAtRate(TABLE, rate, LATENCY_SECONDS);
+		long written = this.load.runAtRate(TABLE, rate, seconds);
 		double writeRate = written / ((System.nanoTime() - start) / 1e9);
 		awaitDelivery(rawRecorder, written);
 		awaitDelivery(pigeonRecorder, written);
-		this.raw.put(phase, rateResult(rawRecorder, written, writeRate));
-		this.pigeon.put(phase, rateResult(pigeonRecorder, written, writeRate));
+		this.raw.put(phase, rateResult(rawRecorder, written, writeRate, RAW_CPU.nanos() - rawCpu, 0));
+		this.pigeon.put(phase, rateResult(pigeonRecorder, written, writeRate, PIGEON_CPU.nanos() - pigeonCpu,
+				PIGEON_READER_CPU.nanos() - readerCpu));
 	}
 
-	private static Result rateResult(LatencyRecorder recorder, long written, double writeRate) {
+	private static Result rateResult(LatencyRecorder recorder, long written, double writeRate, long cpuNanos,
+			long readerCpuNanos) {
 		return new Result(written, recorder.received(), recorder.outOfOrder(), writeRate,
-				recorder.percentileMillis(50), recorder.percentileMillis(99));
+				recorder.percentileMillis(50), recorder.percentileMillis(99), cpuPerChange(cpuNanos, recorder),
+				cpuPerChange(readerCpuNanos, recorder));
 	}
 
 	/**
@@ -213,13 +280,22 @@ public final class PigeonBenchmark {
 		return new double[] { minimal / WRITER_COST_ROUNDS, pigeonTrigger / WRITER_COST_ROUNDS, median };
 	}
 
-	private void report(double[] writerCost) {
+	private void report(double @Nullable [] writerCost) {
 		StringBuilder out = new StringBuilder();
 		out.append(String.format(Locale.ROOT, "%n| measure | raw pgjdbc | Pigeon | Pigeon / raw | target | |%n"));
 		out.append("|---|---|---|---|---|---|\n");
 		throughputRow(out, "delivered changes/s, single-row commits", "single", 0.95);
 		throughputRow(out, "delivered changes/s, 100-row transactions", "batched", 0.90);
+		cpuRow(out, "listener CPU per delivered change, single-row commits", "single");
+		cpuRow(out, "listener CPU per delivered change, 100-row transactions", "batched");
 		for (int rate : new int[] { 1_000, 5_000 }) {
+			cpuRow(out, String.format(Locale.ROOT, "listener CPU per delivered change at %,d changes/s", rate),
+					"rate" + rate);
+		}
+		for (int rate : new int[] { 1_000, 5_000 }) {
+			if (!this.raw.containsKey("rate" + rate)) {
+				continue;
+			}
 			Result r = this.raw.get("rate" + rate);
 			Result p = this.pigeon.get("rate" + rate);
 			boolean ok = p.p50() <= 1.0 && p.p99() <= 10.0 && p.complete();
@@ -235,6 +311,10 @@ public final class PigeonBenchmark {
 					key, r.received(), r.written(), r.outOfOrder(), p.received(), p.written(), p.outOfOrder(),
 					p.complete() ? "met" : "MISSED"));
 		}
+		if (writerCost == null) {
+			System.out.println(out);
+			return;
+		}
 		double ratio = writerCost[2];
 		out.append(String.format(Locale.ROOT,
 				"| writer insert TPS (mean of %d rounds; ratio: median of paired rounds): minimal pg_notify trigger vs Pigeon's trigger | %,.0f | %,.0f | %.3f | >= 0.95 | %s |%n",
@@ -242,7 +322,21 @@ public final class PigeonBenchmark {
 		System.out.println(out);
 	}
 
+	private void cpuRow(StringBuilder out, String label, String key) {
+		if (!this.raw.containsKey(key)) {
+			return;
+		}
+		double raw = this.raw.get(key).cpuMicros();
+		double pigeon = this.pigeon.get(key).cpuMicros();
+		double ratio = pigeon / raw;
+		out.append(String.format(Locale.ROOT, "| %s | %.2f µs | %.2f µs (reading thread %.2f) | %.2f | <= 1.2 | %s |%n",
+				label, raw, pigeon, this.pigeon.get(key).readerCpuMicros(), ratio, (ratio <= 1.2) ? "met" : "MISSED"));
+	}
+
 	private void throughputRow(StringBuilder out, String label, String key, double target) {
+		if (!this.raw.containsKey(key)) {
+			return;
+		}
 		Result r = this.raw.get(key);
 		Result p = this.pigeon.get(key);
 		double ratio = p.rate() / r.rate();
@@ -250,7 +344,15 @@ public final class PigeonBenchmark {
 				p.rate(), ratio, target, (ratio >= target && p.complete()) ? "met" : "MISSED"));
 	}
 
-	private record Result(long written, long received, long outOfOrder, double rate, double p50, double p99) {
+	/**
+	 * What one listener achieved in one phase.
+	 * @param cpuMicros CPU time of the listener's own threads per delivered change, in
+	 * microseconds
+	 * @param readerCpuMicros the part of it spent on Pigeon's reading thread (0 for the raw loop,
+	 * which has one thread)
+	 */
+	private record Result(long written, long received, long outOfOrder, double rate, double p50, double p99,
+			double cpuMicros, double readerCpuMicros) {
 
 		boolean complete() {
 			return this.received == this.written && this.outOfOrder == 0;

@@ -15,6 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RawPgjdbcListener implements AutoCloseable {
 
+	static final String THREAD_NAME = "raw-pgjdbc-listener";
+
 	private final Connection connection;
 
 	private final JsonMapper jsonMapper = JsonMapper.builder().build();
@@ -30,7 +32,7 @@ final class RawPgjdbcListener implements AutoCloseable {
 		try (Statement statement = this.connection.createStatement()) {
 			statement.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
 		}
-		this.thread = new Thread(this::run, "raw-pgjdbc-listener");
+		this.thread = new Thread(this::run, THREAD_NAME);
 		this.thread.setDaemon(true);
 		this.thread.start();
 	}

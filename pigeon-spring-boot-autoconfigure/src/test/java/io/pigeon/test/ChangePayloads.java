@@ -1,13 +1,18 @@
 package io.pigeon.test;
 
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.pigeon.PigeonAction;
+import io.pigeon.internal.payload.ChangePayloadWriter;
+
 /**
- * Builds notification payloads as Pigeon's triggers write them (the payload contract), for tests
- * that send notifications without triggers.
+ * Builds notification payloads as Pigeon's triggers write them (the payload contract, through
+ * {@link ChangePayloadWriter}), for tests that send notifications without triggers. Every payload
+ * gets a transaction id of its own.
  */
 public final class ChangePayloads {
+
+	private static final String SCHEMA = "public";
 
 	private static final AtomicLong txid = new AtomicLong(7000);
 
@@ -23,8 +28,7 @@ public final class ChangePayloads {
 	 * @return the payload
 	 */
 	public static String row(String action, String table, String data, String old) {
-		String oldMember = (old != null) ? ",\"old\":" + old : "";
-		return envelope(action, table) + ",\"data\":" + data + oldMember + "}";
+		return change(action, table).data(data).old(old).write();
 	}
 
 	/**
@@ -46,7 +50,7 @@ public final class ChangePayloads {
 	 * @return the payload
 	 */
 	public static String statement(String action, String table, Long count) {
-		return envelope(action, table) + ((count != null) ? ",\"count\":" + count : "") + "}";
+		return change(action, table).count(count).write();
 	}
 
 	/**
@@ -57,14 +61,11 @@ public final class ChangePayloads {
 	 * @return the payload
 	 */
 	public static String overflow(String action, String table, long id) {
-		return envelope(action, table) + ",\"overflow\":" + id + "}";
+		return change(action, table).overflow(id).write();
 	}
 
-	private static String envelope(String action, String table) {
-		Instant now = Instant.now();
-		long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-		return "{\"action\":\"" + action + "\",\"schema\":\"public\",\"table\":\"" + table + "\",\"txid\":"
-				+ txid.incrementAndGet() + ",\"seq\":1,\"ts\":" + micros;
+	private static ChangePayloadWriter change(String action, String table) {
+		return ChangePayloadWriter.change(PigeonAction.valueOf(action), SCHEMA, table).txid(txid.incrementAndGet());
 	}
 
 }

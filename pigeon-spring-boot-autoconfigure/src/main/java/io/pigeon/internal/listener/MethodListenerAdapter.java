@@ -58,13 +58,30 @@ public final class MethodListenerAdapter {
 	}
 
 	/**
+	 * Return the type the method binds {@code data} and {@code old} to.
+	 * @return the type, or {@code null} when the method takes the payload text
+	 */
+	@Nullable JavaType getRowType() {
+		return this.dataType;
+	}
+
+	/**
 	 * Return whether the method receives the notification, by its {@code actions}.
 	 * @param notification the notification
 	 * @return {@code true} if the method is to be called
 	 */
 	public boolean accepts(IncomingNotification notification) {
 		PigeonAction action = notification.action();
-		return this.actions.isEmpty() || (action != null && this.actions.contains(action));
+		return (action != null) ? accepts(action) : this.actions.isEmpty();
+	}
+
+	/**
+	 * Return whether the method receives changes of an action, by its {@code actions}.
+	 * @param action the action
+	 * @return {@code true} if the method is to be called for such changes
+	 */
+	boolean accepts(PigeonAction action) {
+		return this.actions.isEmpty() || this.actions.contains(action);
 	}
 
 	/**
@@ -101,8 +118,12 @@ public final class MethodListenerAdapter {
 					+ "(String payload) to receive any payload sent to the channel");
 		}
 		ChangeEnvelope<?> envelope = envelope(notification);
-		return new PigeonEvent<>(notification.channel(), action, schema, table, envelope.data(), envelope.old(),
-				notification.count(), notification.payload());
+		return PigeonEvent.<Object>builder(notification.channel(), action, schema, table)
+			.data(envelope.data())
+			.old(envelope.old())
+			.count(notification.count())
+			.payload(notification.payload())
+			.build();
 	}
 
 	private @Nullable Object data(IncomingNotification notification) {
@@ -114,7 +135,9 @@ public final class MethodListenerAdapter {
 	}
 
 	private ChangeEnvelope<?> envelope(IncomingNotification notification) {
-		return this.jsonMapper.readValue(notification.payload(), this.envelopeType);
+		JavaType dataType = this.dataType;
+		ChangeEnvelope<?> bound = (dataType != null) ? notification.envelope(dataType) : null;
+		return (bound != null) ? bound : this.jsonMapper.readValue(notification.payload(), this.envelopeType);
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.pigeon.internal.listener;
 
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -12,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.pigeon.PigeonAction;
 import io.pigeon.PigeonListener;
+import io.pigeon.internal.sql.SqlIdentifiers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
@@ -41,10 +41,6 @@ import org.springframework.util.StringUtils;
 public class PigeonListenerAnnotationBeanPostProcessor
 		implements BeanPostProcessor, Ordered, BeanFactoryAware, SmartInitializingSingleton {
 
-	/**
-	 * PostgreSQL truncates identifiers, channel names included, to 63 bytes.
-	 */
-	private static final int MAX_CHANNEL_BYTES = 63;
 
 	private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
 
@@ -124,9 +120,9 @@ public class PigeonListenerAnnotationBeanPostProcessor
 			throw new InvalidPigeonListenerException(method,
 					"has a blank channel name (from '" + value + "'): name the channel its trigger notifies");
 		}
-		if (channel.getBytes(StandardCharsets.UTF_8).length > MAX_CHANNEL_BYTES) {
+		if (!SqlIdentifiers.fits(channel)) {
 			throw new InvalidPigeonListenerException(method, "names channel '" + channel + "', longer than "
-					+ "PostgreSQL's limit of " + MAX_CHANNEL_BYTES + " bytes: choose a shorter channel name");
+					+ "PostgreSQL's limit of " + SqlIdentifiers.MAX_NAME_BYTES + " bytes: choose a shorter channel name");
 		}
 		return channel;
 	}

@@ -9,13 +9,11 @@ import java.util.Set;
 
 import io.pigeon.PigeonAction;
 import io.pigeon.PigeonEvent;
-import io.pigeon.internal.listener.notify.NotificationParser;
 import io.pigeon.internal.listener.notify.OverflowPayloadStore;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link NotificationParser} and {@link MethodListenerAdapter}: what a listener method
- * receives for a payload, without a database.
+ * Tests for {@link MethodListenerAdapter}: what a listener method receives for a payload, without
+ * a database.
  */
 class MethodListenerAdapterTests {
 
@@ -37,46 +35,24 @@ class MethodListenerAdapterTests {
 	private final Listeners listeners = new Listeners();
 
 	@Test
-	void parserReadsTheEnvelopeAndIgnoresUnknownMembers() {
-		IncomingNotification notification = parse(
-				"{\"action\":\"update\",\"schema\":\"s\",\"table\":\"t\",\"unknown\":[{}],\"count\":3,\"ts\":17}");
-		assertThat(notification.action()).isEqualTo(PigeonAction.UPDATE);
-		assertThat(notification.schema()).isEqualTo("s");
-		assertThat(notification.table()).isEqualTo("t");
-		assertThat(notification.count()).isEqualTo(3);
-		assertThat(notification.timestamp()).isEqualTo(17);
-		assertThat(notification.isChange()).isTrue();
-	}
-
-	@Test
-	void unknownActionOrMissingTableIsNotAChange() {
-		assertThat(parse("{\"action\":\"MERGE\",\"schema\":\"s\",\"table\":\"t\"}").isChange()).isFalse();
-		assertThat(parse("{\"action\":\"INSERT\",\"schema\":\"s\"}").isChange()).isFalse();
-		assertThat(parse("not json").isChange()).isFalse();
-		assertThat(parse("[1, 2]").isChange()).isFalse();
-	}
-
-	@Test
-	void overflowReferenceIsReplacedByTheStoredPayload() {
-		OverflowPayloadStore store = new OverflowPayloadStore(new JdbcTemplate(), "pigeon") {
-
-			@Override
-			public String load(long id) {
-				assertThat(id).isEqualTo(42);
-				return INSERT;
-			}
-
-		};
-		IncomingNotification notification = new NotificationParser(this.jsonMapper, store).parse("items",
-				"{\"action\":\"INSERT\",\"schema\":\"public\",\"table\":\"items\",\"overflow\":42}");
-		assertThat(notification.payload()).isEqualTo(INSERT);
-		assertThat(notification.overflowId()).isNull();
-	}
-
-	@Test
 	void recordBindingKeepsExactNumbersAndIgnoresUnknownColumns() throws Throwable {
 		invoke("item", INSERT, Item.class);
 		assertThat(this.listeners.received).containsExactly(new Item(1, new BigDecimal("1.50")));
+	}
+
+	@Test
+	void rowsNotBoundInAdvanceAreBoundFromTheText() throws Throwable {
+		adapter("item", Set.of(), Item.class).invoke(parse(INSERT));
+		assertThat(this.listeners.received).containsExactly(new Item(1, new BigDecimal("1.50")));
+	}
+
+	@Test
+	void rowsThatDoNotBindAreReportedByTheMethodThatTakesThem() throws Throwable {
+		String unbindable = INSERT.replace("\"id\":1", "\"id\":\"one\"");
+		invoke("payload", unbindable, String.class);
+		assertThat(this.listeners.received).containsExactly(unbindable);
+		assertThatExceptionOfType(JacksonException.class).isThrownBy(() -> invoke("item", unbindable, Item.class))
+			.withMessageContaining("one");
 	}
 
 	@Test
@@ -117,12 +93,21 @@ class MethodListenerAdapterTests {
 	}
 
 	private IncomingNotification parse(String payload) {
-		return new NotificationParser(this.jsonMapper, new OverflowPayloadStore(new JdbcTemplate(), "pigeon"))
-			.parse("items", payload);
+		return parser().parse("items", payload);
 	}
 
+	private NotificationParser parser() {
+		return new NotificationParser(this.jsonMapper, (id) -> {
+			throw new IllegalStateException("No overflow expected");
+		});
+	}
+
+	/**
+	 * Parse and invoke as the channel's dispatcher does: rows bound while parsing.
+	 */
 	private void invoke(String name, String payload, Class<?>... parameterTypes) throws Throwable {
-		adapter(name, Set.of(), parameterTypes).invoke(parse(payload));
+		MethodListenerAdapter adapter = adapter(name, Set.of(), parameterTypes);
+		adapter.invoke(parser().parse("items", payload, parser().rowTypes(List.of(adapter))));
 	}
 
 	private MethodListenerAdapter adapter(String name, Set<PigeonAction> actions, Class<?>... parameterTypes) {

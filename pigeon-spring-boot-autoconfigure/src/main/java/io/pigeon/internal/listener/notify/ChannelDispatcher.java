@@ -1,16 +1,20 @@
 package io.pigeon.internal.listener.notify;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.pigeon.internal.listener.ExecutorWorker;
 import io.pigeon.internal.listener.IncomingNotification;
 import io.pigeon.internal.listener.ListenerFailureHandler;
 import io.pigeon.internal.listener.ListenerMetrics.ChannelMetrics;
 import io.pigeon.internal.listener.MethodListenerAdapter;
+import io.pigeon.internal.listener.NotificationParser;
 import io.pigeon.internal.listener.notify.DroppedNotificationsReporter.ChannelDrops;
 import org.jspecify.annotations.Nullable;
 
@@ -18,24 +22,25 @@ import org.jspecify.annotations.Nullable;
  * Delivers one channel's notifications to the channel's listener methods, in the order they were
  * received, on a thread of its own: a slow or failing listener holds back its own channel only,
  * and never the reading thread. The buffer between the two is bounded by
- * {@code pigeon.listener.queue-capacity}; a notification that finds it full is dropped and
- * counted.
+ * {@code pigeon.listener.queue-capacity}, counted in notifications; a notification that finds it
+ * full is dropped and counted.
+ * <p>
+ * The reading thread hands over everything one read returned for the channel at once, and the
+ * dispatching thread takes everything buffered at once: under load a wake-up and a lock are paid
+ * per batch, not per notification. Each notification is parsed once, binding its rows to the
+ * types the channel's methods take (see {@link NotificationParser#rowTypes}).
  *
  * @since 0.1.0
  */
 final class ChannelDispatcher {
 
-	/**
-	 * Marks the end of the notifications to deliver; compared by identity.
-	 */
-	@SuppressWarnings("StringOperationCanBeSimplified")
-	private static final String END = new String("end of dispatch");
-
 	private final String channel;
 
 	private final List<MethodListenerAdapter> listeners;
 
-	private final LinkedBlockingQueue<String> queue;
+	private final NotificationParser.RowTypes rowTypes;
+
+	private final Buffer buffer;
 
 	private final NotificationParser parser;
 
@@ -47,8 +52,6 @@ final class ChannelDispatcher {
 
 	private final ExecutorWorker thread;
 
-	private volatile boolean stopping;
-
 	private volatile boolean abandoned;
 
 	ChannelDispatcher(String channel, List<MethodListenerAdapter> listeners, int queueCapacity,
@@ -56,7 +59,8 @@ final class ChannelDispatcher {
 			ListenerFailureHandler failureHandler) {
 		this.channel = channel;
 		this.listeners = List.copyOf(listeners);
-		this.queue = new LinkedBlockingQueue<>(queueCapacity);
+		this.rowTypes = parser.rowTypes(this.listeners);
+		this.buffer = new Buffer(queueCapacity);
 		this.parser = parser;
 		this.metrics = metrics;
 		this.drops = drops;
@@ -77,8 +81,20 @@ final class ChannelDispatcher {
 	 * @param payload the payload as received
 	 */
 	void offer(String payload) {
-		this.metrics.received();
-		if (!this.queue.offer(payload)) {
+		offer(List.of(payload));
+	}
+
+	/**
+	 * Accept notifications from the reading thread, in the order received; never blocks. Those
+	 * that do not fit in the buffer are dropped and counted, one by one.
+	 * @param payloads the payloads as received
+	 */
+	void offer(List<String> payloads) {
+		for (int i = 0; i < payloads.size(); i++) {
+			this.metrics.received();
+		}
+		int dropped = this.buffer.add(payloads);
+		for (int i = 0; i < dropped; i++) {
 			this.metrics.dropped();
 			this.drops.dropped();
 		}
@@ -89,7 +105,7 @@ final class ChannelDispatcher {
 	 * @return the buffer's size
 	 */
 	int getPending() {
-		return this.queue.size();
+		return this.buffer.size();
 	}
 
 	/**
@@ -100,9 +116,7 @@ final class ChannelDispatcher {
 	 * @throws InterruptedException if interrupted while waiting
 	 */
 	boolean stop(long deadlineNanos) throws InterruptedException {
-		this.stopping = true;
-		// When the buffer is full the dispatching thread sees the flag once it has emptied it.
-		this.queue.offer(END);
+		this.buffer.close();
 		long remaining = deadlineNanos - System.nanoTime();
 		if (remaining > 0) {
 			this.thread.join(remaining);
@@ -116,8 +130,7 @@ final class ChannelDispatcher {
 	 */
 	int abandon() {
 		this.abandoned = true;
-		int discarded = (int) this.queue.stream().filter((payload) -> payload != END).count();
-		this.queue.clear();
+		int discarded = this.buffer.clear();
 		this.thread.interrupt();
 		return discarded;
 	}
@@ -134,35 +147,43 @@ final class ChannelDispatcher {
 	}
 
 	private void dispatch() {
+		ArrayDeque<String> batch = new ArrayDeque<>();
 		while (!this.abandoned) {
-			String payload;
+			ArrayDeque<String> taken;
 			try {
-				payload = this.queue.take();
+				taken = this.buffer.takeAll(batch);
 			}
 			catch (InterruptedException ex) {
 				// Abandoned at shutdown, or an interrupt a listener left behind: the loop decides.
 				continue;
 			}
-			if (payload == END) {
+			if (taken == null) {
 				return;
 			}
-			try {
-				deliver(payload);
+			batch = taken;
+			String payload;
+			while (!this.abandoned && (payload = batch.poll()) != null) {
+				this.buffer.started();
+				deliverSafely(payload);
 			}
-			catch (RuntimeException ex) {
-				// A fault of Pigeon's own must not end the channel's delivery either.
-				this.failureHandler.deliveryFailed(this.channel, payload, ex);
-			}
-			if (this.stopping && this.queue.isEmpty()) {
-				return;
-			}
+			batch.clear();
+		}
+	}
+
+	private void deliverSafely(String payload) {
+		try {
+			deliver(payload);
+		}
+		catch (RuntimeException ex) {
+			// A fault of Pigeon's own must not end the channel's delivery either.
+			this.failureHandler.deliveryFailed(this.channel, payload, ex);
 		}
 	}
 
 	private void deliver(String payload) {
 		IncomingNotification notification;
 		try {
-			notification = this.parser.parse(this.channel, payload);
+			notification = this.parser.parse(this.channel, payload, this.rowTypes);
 		}
 		catch (RuntimeException ex) {
 			this.failureHandler.deliveryFailed(this.channel, payload, ex);
@@ -205,6 +226,138 @@ final class ChannelDispatcher {
 		finally {
 			this.metrics.invoked(success, System.nanoTime() - start);
 		}
+	}
+
+	/**
+	 * The notifications received and not yet delivered: those waiting, and those the dispatching
+	 * thread has taken but not yet started to deliver. Both count against the capacity, so that
+	 * taking everything at once does not let the reading thread buffer more than it allows.
+	 */
+	private static final class Buffer {
+
+		private final ReentrantLock lock = new ReentrantLock();
+
+		private final Condition notEmpty = this.lock.newCondition();
+
+		private final int capacity;
+
+		/**
+		 * Written by the dispatching thread only; read under the lock by the others.
+		 */
+		private final AtomicInteger taken = new AtomicInteger();
+
+		private ArrayDeque<String> waiting = new ArrayDeque<>();
+
+		private boolean consumerWaiting;
+
+		private boolean closed;
+
+		Buffer(int capacity) {
+			this.capacity = capacity;
+		}
+
+		/**
+		 * Add what fits, in order.
+		 * @param payloads the payloads to add
+		 * @return how many did not fit
+		 */
+		int add(List<String> payloads) {
+			this.lock.lock();
+			try {
+				int free = Math.max(0, this.capacity - this.waiting.size() - this.taken.get());
+				int accepted = Math.min(free, payloads.size());
+				for (int i = 0; i < accepted; i++) {
+					this.waiting.add(payloads.get(i));
+				}
+				if (accepted > 0 && this.consumerWaiting) {
+					this.notEmpty.signal();
+				}
+				return payloads.size() - accepted;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		/**
+		 * Wait for notifications and take all of them, handing back an empty deque in exchange.
+		 * @param empty an empty deque to buffer into from now on
+		 * @return everything that was waiting, or {@code null} once closed with nothing left
+		 * @throws InterruptedException if interrupted while waiting
+		 */
+		@Nullable ArrayDeque<String> takeAll(ArrayDeque<String> empty) throws InterruptedException {
+			this.lock.lock();
+			try {
+				while (this.waiting.isEmpty()) {
+					if (this.closed) {
+						return null;
+					}
+					this.consumerWaiting = true;
+					try {
+						this.notEmpty.await();
+					}
+					finally {
+						this.consumerWaiting = false;
+					}
+				}
+				ArrayDeque<String> all = this.waiting;
+				this.waiting = empty;
+				this.taken.set(all.size());
+				return all;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		/**
+		 * Record, on the dispatching thread, that delivery of one taken notification starts.
+		 */
+		void started() {
+			// The only writer: an ordered store is enough, and cheaper than a locked decrement.
+			this.taken.lazySet(this.taken.get() - 1);
+		}
+
+		int size() {
+			this.lock.lock();
+			try {
+				return this.waiting.size() + this.taken.get();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		/**
+		 * End dispatch once everything waiting is delivered.
+		 */
+		void close() {
+			this.lock.lock();
+			try {
+				this.closed = true;
+				this.notEmpty.signal();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		/**
+		 * Discard everything not yet delivered.
+		 * @return how many notifications were discarded
+		 */
+		int clear() {
+			this.lock.lock();
+			try {
+				int discarded = this.waiting.size() + this.taken.get();
+				this.waiting.clear();
+				return discarded;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
 	}
 
 }

@@ -3,6 +3,7 @@ package io.pigeon.internal.listener.notify;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -202,13 +203,32 @@ final class NotificationReader {
 			if (notifications.length > 0) {
 				lastActivity = System.nanoTime();
 				this.status.notificationsReceived(System.currentTimeMillis());
-				for (PGNotification notification : notifications) {
-					ChannelDispatcher dispatcher = this.dispatchers.get(notification.getName());
-					if (dispatcher != null) {
-						dispatcher.offer(notification.getParameter());
-					}
-				}
+				handOver(notifications);
 			}
+		}
+	}
+
+	/**
+	 * Give each channel's dispatcher its notifications, a run of consecutive ones on the same
+	 * channel at a time: one hand-over per run rather than per notification, order kept.
+	 */
+	private void handOver(PGNotification[] notifications) {
+		int from = 0;
+		while (from < notifications.length) {
+			String channel = notifications[from].getName();
+			int to = from + 1;
+			while (to < notifications.length && notifications[to].getName().equals(channel)) {
+				to++;
+			}
+			ChannelDispatcher dispatcher = this.dispatchers.get(channel);
+			if (dispatcher != null) {
+				List<String> payloads = new ArrayList<>(to - from);
+				for (int i = from; i < to; i++) {
+					payloads.add(notifications[i].getParameter());
+				}
+				dispatcher.offer(payloads);
+			}
+			from = to;
 		}
 	}
 

@@ -20,6 +20,7 @@ import io.pigeon.internal.listener.ListenerEndpoint;
 import io.pigeon.internal.listener.ListenerFailureHandler;
 import io.pigeon.internal.listener.ListenerMetrics;
 import io.pigeon.internal.listener.MethodListenerAdapter;
+import io.pigeon.internal.listener.NotificationParser;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -151,7 +152,7 @@ public class NotifyListenerContainer extends AbstractListenerContainer {
 	}
 
 	private Map<String, ChannelDispatcher> createDispatchers(TaskScheduler tasks) {
-		NotificationParser parser = new NotificationParser(this.jsonMapper, this.overflowStore);
+		NotificationParser parser = new NotificationParser(this.jsonMapper, this.overflowStore::load);
 		DroppedNotificationsReporter dropReporter = new DroppedNotificationsReporter(tasks, this.eventPublisher, this,
 				this.settings.queueCapacity());
 		Map<String, ChannelDispatcher> dispatchers = new LinkedHashMap<>();

@@ -1,0 +1,329 @@
+package io.pigeon.internal.listener;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.pigeon.PigeonAction;
+import io.pigeon.internal.payload.PayloadContract;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.TokenBuffer;
+
+/**
+ * Reads a payload once, with a streaming parser: the head members of Pigeon's
+ * {@link PayloadContract} ({@code action}, {@code schema}, {@code table}, {@code count},
+ * {@code overflow}, {@code ts}) and, on the way, {@code data} and {@code old} bound to each of the
+ * {@link #rowTypes row types} the channel's methods take that accept the action. An overflow
+ * reference is replaced by the full payload the trigger stored.
+ * <p>
+ * Rows that cannot be bound here (the types reject them, or {@code data} precedes
+ * {@code action}, which Pigeon's triggers never write) are left to each method to bind from the
+ * text, so that a binding failure is reported for the method that asked for the type, as if the
+ * rows had not been bound in advance.
+ *
+ * @since 0.1.0
+ */
+public final class NotificationParser {
+
+	private final JsonMapper jsonMapper;
+
+	private final OverflowPayloads overflowPayloads;
+
+	public NotificationParser(JsonMapper jsonMapper, OverflowPayloads overflowPayloads) {
+		this.jsonMapper = jsonMapper;
+		this.overflowPayloads = overflowPayloads;
+	}
+
+	/**
+	 * Parse a payload without binding its rows.
+	 * @param channel the channel it arrived on
+	 * @param payload the payload as received
+	 * @return the notification, with the full payload
+	 * @throws RuntimeException if an overflow reference cannot be resolved
+	 */
+	public IncomingNotification parse(String channel, String payload) {
+		return parse(channel, payload, RowTypes.NONE);
+	}
+
+	/**
+	 * Parse a payload, binding its rows to the given types.
+	 * @param channel the channel it arrived on
+	 * @param payload the payload as received
+	 * @param rowTypes the types the channel's methods bind rows to
+	 * @return the notification, with the full payload
+	 * @throws RuntimeException if an overflow reference cannot be resolved
+	 */
+	public IncomingNotification parse(String channel, String payload, RowTypes rowTypes) {
+		IncomingNotification notification = read(channel, payload, rowTypes);
+		Long overflowId = notification.overflowId();
+		if (overflowId == null || notification.action() == null) {
+			return notification;
+		}
+		return read(channel, this.overflowPayloads.load(overflowId), rowTypes);
+	}
+
+	private IncomingNotification read(String channel, String payload, RowTypes rowTypes) {
+		try {
+			return new Reading(channel, payload, rowTypes).read();
+		}
+		catch (UnboundRows ex) {
+			return new Reading(channel, payload, RowTypes.NONE).read();
+		}
+	}
+
+	private static @Nullable String text(JsonParser parser, JsonToken value) {
+		return (value == JsonToken.VALUE_STRING) ? parser.getString() : skip(parser);
+	}
+
+	private static @Nullable Long integer(JsonParser parser, JsonToken value) {
+		return (value == JsonToken.VALUE_NUMBER_INT) ? parser.getLongValue() : skip(parser);
+	}
+
+	private static <T> @Nullable T skip(JsonParser parser) {
+		parser.skipChildren();
+		return null;
+	}
+
+	private static @Nullable PigeonAction action(@Nullable String action) {
+		if (action == null) {
+			return null;
+		}
+		try {
+			return PigeonAction.valueOf(action.toUpperCase(Locale.ROOT));
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * One pass over one payload.
+	 */
+	private final class Reading {
+
+		private final String channel;
+
+		private final String payload;
+
+		private final RowTypes rowTypes;
+
+		private @Nullable PigeonAction action;
+
+		private @Nullable String schema;
+
+		private @Nullable String table;
+
+		private @Nullable Long count;
+
+		private @Nullable Long overflowId;
+
+		private @Nullable Long timestamp;
+
+		private @Nullable List<RowType> bound;
+
+		private Object @Nullable [] data;
+
+		private Object @Nullable [] old;
+
+		private boolean rowsSkipped;
+
+		Reading(String channel, String payload, RowTypes rowTypes) {
+			this.channel = channel;
+			this.payload = payload;
+			this.rowTypes = rowTypes;
+		}
+
+		IncomingNotification read() {
+			try (JsonParser parser = NotificationParser.this.jsonMapper.createParser(this.payload)) {
+				if (parser.nextToken() == JsonToken.START_OBJECT) {
+					while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+						String name = parser.currentName();
+						JsonToken value = parser.nextToken();
+						member(parser, name, value);
+					}
+				}
+			}
+			catch (JacksonException ex) {
+				// Not a JSON object: still deliverable to methods taking the raw payload.
+				return new IncomingNotification(this.channel, this.payload, null, null, null, null, null, null);
+			}
+			return new IncomingNotification(this.channel, this.payload, this.action, this.schema, this.table,
+					this.count, this.overflowId, this.timestamp, envelopes());
+		}
+
+		private void member(JsonParser parser, String name, JsonToken value) {
+			switch (name) {
+				case PayloadContract.ACTION -> {
+					this.action = action(text(parser, value));
+					this.bound = (this.action != null) ? this.rowTypes.accepting(this.action) : null;
+				}
+				case PayloadContract.SCHEMA -> this.schema = text(parser, value);
+				case PayloadContract.TABLE -> this.table = text(parser, value);
+				case PayloadContract.COUNT -> this.count = integer(parser, value);
+				case PayloadContract.OVERFLOW -> this.overflowId = integer(parser, value);
+				case PayloadContract.TS -> this.timestamp = integer(parser, value);
+				case PayloadContract.DATA -> this.data = rows(parser);
+				case PayloadContract.OLD -> this.old = rows(parser);
+				default -> parser.skipChildren();
+			}
+		}
+
+		private Object @Nullable [] rows(JsonParser parser) {
+			List<RowType> types = this.bound;
+			if (types == null) {
+				this.rowsSkipped = !this.rowTypes.isEmpty();
+				return skip(parser);
+			}
+			if (types.isEmpty()) {
+				return skip(parser);
+			}
+			try {
+				if (types.size() == 1) {
+					return new Object[] { types.get(0).reader().readValue(parser) };
+				}
+				// Several types: read the text once into tokens, then bind each type from those.
+				TokenBuffer tokens = TokenBuffer.forBuffering(parser, parser.objectReadContext());
+				tokens.copyCurrentStructure(parser);
+				Object[] values = new Object[types.size()];
+				for (int i = 0; i < values.length; i++) {
+					try (JsonParser buffered = tokens.asParser(parser.objectReadContext())) {
+						values[i] = types.get(i).reader().readValue(buffered);
+					}
+				}
+				return values;
+			}
+			catch (JacksonException ex) {
+				throw new UnboundRows();
+			}
+		}
+
+		private Map<JavaType, ChangeEnvelope<?>> envelopes() {
+			List<RowType> types = this.bound;
+			if (types == null || types.isEmpty() || this.rowsSkipped) {
+				return Map.of();
+			}
+			if (types.size() == 1) {
+				return Map.of(types.get(0).type(), envelope(0));
+			}
+			Map<JavaType, ChangeEnvelope<?>> envelopes = new LinkedHashMap<>();
+			for (int i = 0; i < types.size(); i++) {
+				envelopes.put(types.get(i).type(), envelope(i));
+			}
+			return envelopes;
+		}
+
+		private ChangeEnvelope<?> envelope(int index) {
+			Object[] data = this.data;
+			Object[] old = this.old;
+			return new ChangeEnvelope<>((data != null) ? data[index] : null, (old != null) ? old[index] : null);
+		}
+
+	}
+
+	/**
+	 * The rows did not bind: they are left to each method, which reports the failure.
+	 */
+	private static final class UnboundRows extends RuntimeException {
+
+		UnboundRows() {
+			super(null, null, false, false);
+		}
+
+	}
+
+	/**
+	 * Where the full payload of an overflow reference is read from.
+	 */
+	@FunctionalInterface
+	public interface OverflowPayloads {
+
+		/**
+		 * Return a stored payload.
+		 * @param id the overflow reference's id
+		 * @return the full payload
+		 * @throws RuntimeException if it cannot be read
+		 */
+		String load(long id);
+
+	}
+
+	/**
+	 * Collect the distinct types a channel's methods bind {@code data} and {@code old} to.
+	 * @param listeners the channel's methods
+	 * @return their row types
+	 */
+	public RowTypes rowTypes(List<MethodListenerAdapter> listeners) {
+		Map<PigeonAction, List<RowType>> byAction = new EnumMap<>(PigeonAction.class);
+		Map<JavaType, RowType> distinct = new LinkedHashMap<>();
+		for (PigeonAction action : PigeonAction.values()) {
+			List<RowType> types = new ArrayList<>();
+			for (MethodListenerAdapter listener : listeners) {
+				JavaType type = listener.getRowType();
+				if (type != null && listener.accepts(action)) {
+					RowType rowType = distinct.computeIfAbsent(type, (key) -> new RowType(key, this.jsonMapper
+						.readerFor(key)
+						.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)));
+					if (!types.contains(rowType)) {
+						types.add(rowType);
+					}
+				}
+			}
+			byAction.put(action, List.copyOf(types));
+		}
+		return new RowTypes(byAction);
+	}
+
+	/**
+	 * A type rows are bound to, with the reader that binds a row in the middle of the payload.
+	 *
+	 * @param type the type
+	 * @param reader reads one value of the type, leaving the rest of the payload to the parser
+	 */
+	record RowType(JavaType type, ObjectReader reader) {
+
+	}
+
+	/**
+	 * The distinct types a channel's methods bind {@code data} and {@code old} to, by the
+	 * actions of the methods that take them, so that rows are bound once per type and only when
+	 * some method will receive them.
+	 */
+	public static final class RowTypes {
+
+		public static final RowTypes NONE = new RowTypes(Map.of());
+
+		private final Map<PigeonAction, List<RowType>> byAction;
+
+		private final boolean empty;
+
+		private RowTypes(Map<PigeonAction, List<RowType>> byAction) {
+			this.byAction = byAction;
+			this.empty = byAction.values().stream().allMatch(List::isEmpty);
+		}
+
+		/**
+		 * Return the types that rows of a change are bound to.
+		 * @param action the change's action
+		 * @return the types, empty when no method binds rows of that action
+		 */
+		List<RowType> accepting(PigeonAction action) {
+			return this.byAction.getOrDefault(action, List.of());
+		}
+
+		boolean isEmpty() {
+			return this.empty;
+		}
+
+	}
+
+}

@@ -1,0 +1,64 @@
+package io.pigeon;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Tests for {@link PigeonEvent}: the builder and the constructor of 0.1 make the same event, with
+ * the value semantics the record had.
+ */
+class PigeonEventTests {
+
+	private static final String PAYLOAD = "{\"action\":\"UPDATE\"}";
+
+	@Test
+	void builderMakesTheEventTheConstructorMakes() {
+		PigeonEvent<String> built = PigeonEvent.<String>builder("items", PigeonAction.UPDATE, "public", "items")
+			.data("new")
+			.old("old")
+			.count(2L)
+			.payload(PAYLOAD)
+			.build();
+		PigeonEvent<String> constructed = new PigeonEvent<>("items", PigeonAction.UPDATE, "public", "items", "new",
+				"old", 2L, PAYLOAD);
+		assertThat(built).isEqualTo(constructed).hasSameHashCodeAs(constructed);
+		assertThat(built.channel()).isEqualTo("items");
+		assertThat(built.action()).isEqualTo(PigeonAction.UPDATE);
+		assertThat(built.schema()).isEqualTo("public");
+		assertThat(built.table()).isEqualTo("items");
+		assertThat(built.data()).isEqualTo("new");
+		assertThat(built.old()).isEqualTo("old");
+		assertThat(built.count()).isEqualTo(2L);
+		assertThat(built.payload()).isEqualTo(PAYLOAD);
+		assertThat(built).hasToString("PigeonEvent[channel=items, action=UPDATE, schema=public, table=items, "
+				+ "data=new, old=old, count=2, payload=" + PAYLOAD + "]");
+	}
+
+	@Test
+	void propertiesNotGivenAreNull() {
+		PigeonEvent<Object> event = PigeonEvent.builder("items", PigeonAction.TRUNCATE, "public", "items")
+			.payload(PAYLOAD)
+			.build();
+		assertThat(event.data()).isNull();
+		assertThat(event.old()).isNull();
+		assertThat(event.count()).isNull();
+	}
+
+	@Test
+	void eventsThatDifferInAnyPropertyAreNotEqual() {
+		PigeonEvent<String> event = new PigeonEvent<>("c", PigeonAction.INSERT, "s", "t", "d", null, null, PAYLOAD);
+		assertThat(event).isNotEqualTo(new PigeonEvent<>("c", PigeonAction.DELETE, "s", "t", "d", null, null, PAYLOAD))
+			.isNotEqualTo(new PigeonEvent<>("c", PigeonAction.INSERT, "s", "t", "x", null, null, PAYLOAD))
+			.isNotEqualTo(new PigeonEvent<>("c", PigeonAction.INSERT, "s", "t", "d", null, 1L, PAYLOAD));
+	}
+
+	@Test
+	void payloadIsRequired() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> PigeonEvent.builder("items", PigeonAction.INSERT, "public", "items").build())
+			.withMessageContaining("payload(json)");
+	}
+
+}

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public final class CatalogValidator {
+final class CatalogValidator {
 
 	private final TriggerConfiguration configuration;
 

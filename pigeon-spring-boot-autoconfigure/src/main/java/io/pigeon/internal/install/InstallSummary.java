@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param duration how long the run took
  * @since 0.1.0
  */
-public record InstallSummary(int installed, int unchanged, int removed, Duration duration) {
+record InstallSummary(int installed, int unchanged, int removed, Duration duration) {
 
 	/**
 	 * Return the summary as logged, e.g.

@@ -47,7 +47,7 @@ import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
  *
  * @since 0.1.0
  */
-public class NotifyListenerContainer extends AbstractListenerContainer {
+class NotifyListenerContainer extends AbstractListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(NotifyListenerContainer.class);
 

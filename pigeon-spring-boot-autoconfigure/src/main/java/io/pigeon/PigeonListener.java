@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import io.pigeon.internal.listener.PigeonListenerReflectiveProcessor;
+
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a method of a Spring bean as the target of notifications on one or more PostgreSQL
  * channels.
@@ -26,6 +30,7 @@ import java.lang.annotation.Target;
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(PigeonListenerReflectiveProcessor.class)
 public @interface PigeonListener {
 
 	/**

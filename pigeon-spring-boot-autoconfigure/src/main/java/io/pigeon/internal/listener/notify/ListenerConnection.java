@@ -14,7 +14,7 @@ import org.postgresql.PGNotification;
  *
  * @since 0.1.0
  */
-final class ListenerConnection implements AutoCloseable {
+public final class ListenerConnection implements AutoCloseable {
 
 	private static final PGNotification[] NONE = new PGNotification[0];
 

@@ -21,7 +21,8 @@ import org.springframework.util.function.SingletonSupplier;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(before = PigeonListenerAutoConfiguration.class)
+@AutoConfiguration(after = PigeonListenerAutoConfiguration.class,
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "pigeon.test.events.enabled", matchIfMissing = true)
 public final class PigeonTestAutoConfiguration {
 

@@ -6,9 +6,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
+import io.pigeon.PigeonAction;
+import io.pigeon.PigeonEvent;
+import io.pigeon.testing.PigeonEvents;
+import io.pigeon.testing.PigeonTestChanges;
+import io.pigeon.testing.RecordedChange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -28,8 +35,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Starts the sample application against the test database and follows writes made through its
- * REST API and from outside it (as {@code psql} would) to the listeners' log lines and to the
- * page's event stream.
+ * REST API and from outside it (as {@code psql} would) to the listeners, through Pigeon's test
+ * kit ({@link PigeonEvents}), to their log lines and to the page's event stream.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Import(SampleTestSchema.class)
@@ -51,6 +58,9 @@ class PigeonSampleApplicationIntegrationTests {
 	@Autowired
 	private JdbcTemplate jdbcTemplate;
 
+	@Autowired
+	private PigeonEvents pigeonEvents;
+
 	@Test
 	void insertThroughTheApiReachesTheListenerAndThePage(CapturedOutput output) throws Exception {
 		String description = unique("Bird seed");
@@ -59,9 +69,17 @@ class PigeonSampleApplicationIntegrationTests {
 					"{\"description\": \"" + description + "\", \"price\": 4.25}");
 			assertThat(response.statusCode()).isEqualTo(201);
 			int itemNo = jsonMapper.readTree(response.body()).get("item_no").asInt();
-			await().atMost(DELIVERY)
-				.untilAsserted(() -> assertThat(output.getOut()).contains("INSERT on " + this.schema.getName()
-						+ ".items: {item_no=" + itemNo + ", item_description=" + description + ", price=4.25"));
+			PigeonEvent<Map<String, Object>> inserted = this.pigeonEvents.await()
+				.channel("items")
+				.table(this.schema.getName(), "items")
+				.action(PigeonAction.INSERT)
+				.listener("itemChangeLogger.onChange")
+				.matching((event) -> event.data().get("item_no").equals(itemNo))
+				.within(DELIVERY);
+			assertThat(inserted.data()).containsEntry("item_description", description);
+			// Recorded once the listener method returned: its line is logged by then.
+			assertThat(output.getOut()).contains("INSERT on " + this.schema.getName() + ".items: {item_no=" + itemNo
+					+ ", item_description=" + description + ", price=4.25");
 			await().atMost(DELIVERY)
 				.untilAsserted(() -> assertThat(stream.changes()).anySatisfy((change) -> {
 					assertThat(change.get("channel").asString()).isEqualTo("items");
@@ -83,9 +101,16 @@ class PigeonSampleApplicationIntegrationTests {
 					"INSERT INTO items (item_description, price) VALUES (?, 4.25) RETURNING item_no", Integer.class,
 					description);
 			this.jdbcTemplate.update("UPDATE items SET price = 5.75 WHERE item_no = ?", itemNo);
-			await().atMost(DELIVERY)
-				.untilAsserted(() -> assertThat(output.getOut())
-					.contains("Price of item " + itemNo + " (" + description + "): 4.25 -> 5.75"));
+			PigeonEvent<Map<String, Object>> repriced = this.pigeonEvents.await()
+				.channel("item_prices")
+				.table(this.schema.getName(), "items")
+				.action(PigeonAction.UPDATE)
+				.listener("priceChangeLogger.onPriceChange")
+				.matching((event) -> event.data().get("item_no").equals(itemNo))
+				.within(DELIVERY);
+			assertThat(repriced.data()).containsEntry("item_description", description);
+			assertThat(repriced.old()).containsEntry("item_no", itemNo);
+			assertThat(output.getOut()).contains("Price of item " + itemNo + " (" + description + "): 4.25 -> 5.75");
 			await().atMost(DELIVERY)
 				.untilAsserted(() -> assertThat(stream.changes()).anySatisfy((change) -> {
 					assertThat(change.get("channel").asString()).isEqualTo("item_prices");
@@ -108,6 +133,14 @@ class PigeonSampleApplicationIntegrationTests {
 					"{\"description\": \"" + description + "\", \"price\": 12}");
 			int itemNo = jsonMapper.readTree(inserted.body()).get("item_no").asInt();
 			assertThat(send("DELETE", "/api/items/" + itemNo, null).statusCode()).isEqualTo(204);
+			PigeonEvent<Map<String, Object>> deleted = this.pigeonEvents.await()
+				.channel("items")
+				.table(this.schema.getName(), "items")
+				.action(PigeonAction.DELETE)
+				.listener("itemChangeLogger.onChange")
+				.matching((event) -> event.data().get("item_no").equals(itemNo))
+				.within(DELIVERY);
+			assertThat(deleted.data()).containsEntry("item_description", description);
 			await().atMost(DELIVERY)
 				.untilAsserted(() -> assertThat(stream.changes()).anySatisfy((change) -> {
 					assertThat(change.get("action").asString()).isEqualTo("DELETE");
@@ -133,6 +166,21 @@ class PigeonSampleApplicationIntegrationTests {
 		assertThat(missing.statusCode()).isEqualTo(404);
 		assertThat(jsonMapper.readTree(missing.body()).get("detail").asString()).isEqualTo("There is no item 2147483647");
 		assertThat(send("DELETE", "/api/items/2147483647", null).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void priceListenerLogsASyntheticPriceChangeWithoutTheDatabase(CapturedOutput output) {
+		RecordedChange change = this.pigeonEvents.deliver(PigeonTestChanges.update("item_prices")
+			.schema(this.schema.getName())
+			.table("items")
+			.data(new ItemPrice(-1, "Synthetic millet", new BigDecimal("2.50")))
+			.old(new ItemPrice(-1, "Synthetic millet", new BigDecimal("1.25"))));
+		// Every listener of the channel receives it, the page's broadcaster too.
+		assertThat(change.listeners()).containsExactlyInAnyOrder("priceChangeLogger.onPriceChange",
+				"liveChangeBroadcaster.onChange");
+		assertThat(change.failures()).isEmpty();
+		// Delivered on this thread: the listener has logged by the time deliver returns.
+		assertThat(output.getOut()).contains("Price of item -1 (Synthetic millet): 1.25 -> 2.50");
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import io.pigeon.PigeonErrorHandler;
 import io.pigeon.PigeonTemplate;
+import io.pigeon.internal.listener.DeliveryObserver;
 import io.pigeon.internal.listener.ListenerContainerFactory;
 import io.pigeon.internal.listener.ListenerMetrics;
 import io.pigeon.internal.listener.PigeonListenerAnnotationBeanPostProcessor;
@@ -134,13 +135,14 @@ public final class PigeonListenerAutoConfiguration {
 				ObjectProvider<ListenerMetrics> metrics, ObjectProvider<PigeonErrorHandler> errorHandler,
 				ApplicationEventPublisher eventPublisher, Environment environment,
 				@Qualifier(LISTENER_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<TaskExecutor> dispatchExecutor,
-				@Qualifier(LISTENER_TASK_SCHEDULER_BEAN_NAME) ObjectProvider<TaskScheduler> taskScheduler) {
+				@Qualifier(LISTENER_TASK_SCHEDULER_BEAN_NAME) ObjectProvider<TaskScheduler> taskScheduler,
+				ObjectProvider<DeliveryObserver> deliveryObservers) {
 			ListenerSettings settings = ListenerPropertiesValidator.settings(properties.getListener());
 			return new NotifyListenerContainerFactory(connectionFactory, settings,
 					jsonMapper.getIfAvailable(JsonMapper::shared), overflowStore, overflowCleanup,
 					metrics.getIfAvailable(() -> ListenerMetrics.NONE), errorHandler.getIfAvailable(), eventPublisher,
 					dispatchExecutor.getIfAvailable(() -> defaultDispatchExecutor(environment)),
-					taskScheduler.getIfAvailable());
+					taskScheduler.getIfAvailable(), DeliveryObserver.of(deliveryObservers.orderedStream().toList()));
 		}
 
 		// Not a bean: Spring Boot's applicationTaskExecutor backs off when any Executor bean exists.

@@ -33,8 +33,15 @@ public final class MethodListenerAdapter {
 
 	private final @Nullable JavaType envelopeType;
 
+	private final DeliveryObserver observer;
+
 	public MethodListenerAdapter(ListenerEndpoint endpoint, JsonMapper jsonMapper) {
+		this(endpoint, jsonMapper, DeliveryObserver.NONE);
+	}
+
+	public MethodListenerAdapter(ListenerEndpoint endpoint, JsonMapper jsonMapper, DeliveryObserver observer) {
 		this.endpoint = endpoint;
+		this.observer = observer;
 		this.description = endpoint.describe();
 		this.actions = endpoint.actions();
 		this.jsonMapper = jsonMapper;
@@ -85,11 +92,22 @@ public final class MethodListenerAdapter {
 	}
 
 	/**
-	 * Call the method.
+	 * Call the method, then tell the {@link DeliveryObserver} how it went.
 	 * @param notification the notification
 	 * @throws Throwable what binding the arguments or the method threw
 	 */
 	public void invoke(IncomingNotification notification) throws Throwable {
+		try {
+			invokeMethod(notification);
+		}
+		catch (Throwable ex) {
+			this.observer.delivered(this.endpoint.id(), notification, ex);
+			throw ex;
+		}
+		this.observer.delivered(this.endpoint.id(), notification, null);
+	}
+
+	private void invokeMethod(IncomingNotification notification) throws Throwable {
 		Object[] arguments = arguments(notification);
 		try {
 			this.endpoint.method().invoke(this.endpoint.bean(), arguments);

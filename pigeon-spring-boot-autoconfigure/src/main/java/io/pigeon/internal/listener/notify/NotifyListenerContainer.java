@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.pigeon.PigeonListenerReconnectedEvent;
 import io.pigeon.internal.listener.AbstractListenerContainer;
+import io.pigeon.internal.listener.DeliveryObserver;
 import io.pigeon.internal.listener.ListenerEndpoint;
 import io.pigeon.internal.listener.ListenerFailureHandler;
 import io.pigeon.internal.listener.ListenerMetrics;
@@ -67,6 +68,8 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 
 	private final ListenerFailureHandler failureHandler;
 
+	private final DeliveryObserver deliveryObserver;
+
 	private final ApplicationEventPublisher eventPublisher;
 
 	private final TaskExecutor dispatchExecutor;
@@ -89,7 +92,7 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 			ListenerSettings settings, JsonMapper jsonMapper, OverflowPayloadStore overflowStore,
 			OverflowPayloadCleanup overflowCleanup, ListenerMetrics metrics, ListenerFailureHandler failureHandler,
 			ApplicationEventPublisher eventPublisher, TaskExecutor dispatchExecutor,
-			@Nullable TaskScheduler taskScheduler) {
+			@Nullable TaskScheduler taskScheduler, DeliveryObserver deliveryObserver) {
 		super(endpoints, settings.shutdownTimeout());
 		this.connectionFactory = connectionFactory;
 		this.settings = settings;
@@ -101,6 +104,7 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 		this.eventPublisher = eventPublisher;
 		this.dispatchExecutor = dispatchExecutor;
 		this.taskScheduler = taskScheduler;
+		this.deliveryObserver = deliveryObserver;
 	}
 
 	@Override
@@ -160,7 +164,7 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 			List<MethodListenerAdapter> listeners = new ArrayList<>();
 			for (ListenerEndpoint endpoint : getEndpoints()) {
 				if (endpoint.channels().contains(channel)) {
-					listeners.add(new MethodListenerAdapter(endpoint, this.jsonMapper));
+					listeners.add(new MethodListenerAdapter(endpoint, this.jsonMapper, this.deliveryObserver));
 				}
 			}
 			dispatchers.put(channel, new ChannelDispatcher(channel, listeners, this.settings.queueCapacity(), parser,

@@ -3,6 +3,7 @@ package io.pigeon.internal.listener.notify;
 import java.util.List;
 
 import io.pigeon.PigeonErrorHandler;
+import io.pigeon.internal.listener.DeliveryObserver;
 import io.pigeon.internal.listener.ListenerContainer;
 import io.pigeon.internal.listener.ListenerContainerFactory;
 import io.pigeon.internal.listener.ListenerEndpoint;
@@ -43,6 +44,8 @@ public class NotifyListenerContainerFactory implements ListenerContainerFactory 
 
 	private final @Nullable TaskScheduler taskScheduler;
 
+	private final DeliveryObserver deliveryObserver;
+
 	/**
 	 * Create a new factory.
 	 * @param connectionFactory opens the listener connection
@@ -56,12 +59,13 @@ public class NotifyListenerContainerFactory implements ListenerContainerFactory 
 	 * @param dispatchExecutor runs each channel's dispatcher, one long-running task per channel
 	 * @param taskScheduler runs events and the clean-up, or {@code null} for a scheduler of the
 	 * container's own that ends with it
+	 * @param deliveryObserver told of each listener method call
 	 */
 	public NotifyListenerContainerFactory(ListenerConnectionFactory connectionFactory, ListenerSettings settings,
 			JsonMapper jsonMapper, OverflowPayloadStore overflowStore, OverflowPayloadCleanup overflowCleanup,
 			ListenerMetrics metrics, @Nullable PigeonErrorHandler errorHandler,
 			ApplicationEventPublisher eventPublisher, TaskExecutor dispatchExecutor,
-			@Nullable TaskScheduler taskScheduler) {
+			@Nullable TaskScheduler taskScheduler, DeliveryObserver deliveryObserver) {
 		this.connectionFactory = connectionFactory;
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
@@ -72,13 +76,14 @@ public class NotifyListenerContainerFactory implements ListenerContainerFactory 
 		this.eventPublisher = eventPublisher;
 		this.dispatchExecutor = dispatchExecutor;
 		this.taskScheduler = taskScheduler;
+		this.deliveryObserver = deliveryObserver;
 	}
 
 	@Override
 	public ListenerContainer createContainer(List<ListenerEndpoint> endpoints) {
 		return new NotifyListenerContainer(endpoints, this.connectionFactory, this.settings, this.jsonMapper,
 				this.overflowStore, this.overflowCleanup, this.metrics, new ListenerFailureHandler(this.errorHandler),
-				this.eventPublisher, this.dispatchExecutor, this.taskScheduler);
+				this.eventPublisher, this.dispatchExecutor, this.taskScheduler, this.deliveryObserver);
 	}
 
 }

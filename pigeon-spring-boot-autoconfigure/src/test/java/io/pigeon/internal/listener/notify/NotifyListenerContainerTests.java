@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.pigeon.internal.listener.DeliveryObserver;
 import io.pigeon.internal.listener.ListenerEndpoint;
 import io.pigeon.internal.listener.ListenerMethodSignature;
 import io.pigeon.internal.listener.ListenerMetrics;
@@ -119,7 +120,7 @@ class NotifyListenerContainerTests {
 		NotifyListenerContainerFactory factory = new NotifyListenerContainerFactory(refused, settings,
 				JsonMapper.shared(), overflowStore, new OverflowPayloadCleanup(overflowStore, Duration.ofHours(1)),
 				ListenerMetrics.NONE, null, (event) -> {
-				}, dispatchExecutor, taskScheduler);
+				}, dispatchExecutor, taskScheduler, DeliveryObserver.NONE);
 		Method method = ReflectionUtils.findMethod(Listener.class, "onChange", String.class);
 		assertThat(method).isNotNull();
 		ListenerEndpoint endpoint = new ListenerEndpoint("listener", new Listener(), method, List.of("items"),

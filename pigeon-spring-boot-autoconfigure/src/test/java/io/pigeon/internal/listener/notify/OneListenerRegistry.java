@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import io.pigeon.internal.listener.DeliveryObserver;
 import io.pigeon.internal.listener.ListenerEndpoint;
 import io.pigeon.internal.listener.ListenerMethodSignature;
 import io.pigeon.internal.listener.ListenerMetrics;
@@ -38,7 +39,7 @@ final class OneListenerRegistry {
 				new NotifyListenerContainerFactory(connectionFactory, settings, JsonMapper.shared(), overflowStore,
 						new OverflowPayloadCleanup(overflowStore, Duration.ofHours(1)), ListenerMetrics.NONE, null,
 						(event) -> {
-						}, dispatchExecutor, null));
+						}, dispatchExecutor, null, DeliveryObserver.NONE));
 		Method method = ReflectionUtils.findMethod(Listener.class, "onChange", String.class);
 		assertThat(method).isNotNull();
 		registry.registerEndpoint(new ListenerEndpoint("listener", new Listener(), method, List.of("items"), Set.of(),

@@ -1,0 +1,1 @@
+CREATE TABLE birds (id int PRIMARY KEY, name text);

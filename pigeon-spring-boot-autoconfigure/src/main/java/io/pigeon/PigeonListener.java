@@ -22,7 +22,13 @@ import org.springframework.aot.hint.annotation.Reflective;
  * or a Jackson {@code JsonNode};</li>
  * <li>{@code (String payload)} and {@code (String channel, String payload)}: the raw JSON.</li>
  * </ul>
- * Any other parameter list fails start-up with a message naming the method.
+ * Any other parameter list fails start-up with a message naming the method, and so does a Kotlin
+ * {@code suspend fun}.
+ * <p>
+ * Each listener has an {@link #id()}; through the {@link PigeonListenerRegistry} bean it can be
+ * stopped, started, paused and resumed at run time, and {@link #autoStartup()} decides whether it
+ * receives from the start. {@link #errorHandler()} names the {@link PigeonErrorHandler} told of its
+ * failures and {@link #condition()} filters the changes it receives.
  *
  * @since 0.1.0
  * @see PigeonEvent
@@ -51,5 +57,41 @@ public @interface PigeonListener {
 	 * @return the actions this listener receives
 	 */
 	PigeonAction[] actions() default {};
+
+	/**
+	 * The listener's id, unique in the application, by which the {@link PigeonListenerRegistry}
+	 * finds it; {@code ${…}} placeholders and {@code #{…}} expressions are resolved. Empty (the
+	 * default) derives it from the bean's name and the method's name: {@code beanName.methodName}.
+	 * @return the id
+	 */
+	String id() default "";
+
+	/**
+	 * Whether the listener receives changes from the start ({@code "true"}, the default) or
+	 * only once started through the {@link PigeonListenerRegistry}; {@code ${…}} placeholders and
+	 * {@code #{…}} expressions are resolved to {@code true} or {@code false}.
+	 * @return {@code "true"} or {@code "false"}, or what resolves to either
+	 */
+	String autoStartup() default "true";
+
+	/**
+	 * The name of the {@link PigeonErrorHandler} bean told of this listener's failures, instead of
+	 * the application's {@code PigeonErrorHandler} bean (the default); {@code ${…}} placeholders are
+	 * resolved.
+	 * @return the bean name, empty for the default
+	 */
+	String errorHandler() default "";
+
+	/**
+	 * A SpEL expression a change must satisfy to be delivered, evaluated against the change
+	 * before the method's arguments are bound, for example {@code #event.data.status == 'PAID'}.
+	 * The change is both the root object and the variable {@code #event}, with {@code channel},
+	 * {@code action} (a {@link PigeonAction}), {@code schema}, {@code table}, {@code count},
+	 * {@code payload}, and {@code data} and {@code old} as maps of column to value ({@code null}
+	 * when absent). A condition that fails is reported to the listener's error handler and the
+	 * change is not delivered to it. Empty (the default) delivers every change.
+	 * @return the expression, empty for none
+	 */
+	String condition() default "";
 
 }

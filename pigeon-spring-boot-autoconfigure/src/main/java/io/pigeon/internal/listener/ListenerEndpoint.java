@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 import io.pigeon.PigeonAction;
+import io.pigeon.PigeonErrorHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code @PigeonListener} method found on a bean, with its attributes resolved.
@@ -15,10 +17,17 @@ import io.pigeon.PigeonAction;
  * @param channels the channels it listens on, placeholders resolved
  * @param actions the actions it receives, empty for all
  * @param signature its parameter list
+ * @param id the listener's id, unique in the application
+ * @param autoStartup whether it receives from the start
+ * @param errorHandler told of its failures instead of the application's error handler, or
+ * {@code null} for that one
+ * @param condition what a change must satisfy to be delivered to it, or {@code null}
+ * @param control its run-time state, set through the registry
  * @since 0.1.0
  */
 public record ListenerEndpoint(String beanName, Object bean, Method method, List<String> channels,
-		Set<PigeonAction> actions, ListenerMethodSignature signature) {
+		Set<PigeonAction> actions, ListenerMethodSignature signature, String id, boolean autoStartup,
+		@Nullable PigeonErrorHandler errorHandler, @Nullable ListenerCondition condition, ListenerControl control) {
 
 	/**
 	 * Create an endpoint.
@@ -29,13 +38,32 @@ public record ListenerEndpoint(String beanName, Object bean, Method method, List
 	}
 
 	/**
-	 * Return the listener's id: today always derived from the bean's name and the method's name
-	 * only ({@code beanName.methodName}), so that the same bean and method give the same id in
-	 * every instance and every JVM.
+	 * Create an endpoint with the defaults of {@code @PigeonListener}'s optional attributes: the
+	 * id {@link #defaultId derived} from the bean and the method, started with the application,
+	 * the application's error handler and no condition.
+	 * @param beanName the name of the bean
+	 * @param bean the bean, its proxy when it has one
+	 * @param method the method to invoke on {@code bean}
+	 * @param channels the channels it listens on
+	 * @param actions the actions it receives, empty for all
+	 * @param signature its parameter list
+	 */
+	public ListenerEndpoint(String beanName, Object bean, Method method, List<String> channels,
+			Set<PigeonAction> actions, ListenerMethodSignature signature) {
+		this(beanName, bean, method, channels, actions, signature, defaultId(beanName, method), true, null, null,
+				new ListenerControl(true));
+	}
+
+	/**
+	 * Return the id of a listener that does not set one: derived from the bean's name and the
+	 * method's name only ({@code beanName.methodName}), so that the same bean and method give the
+	 * same id in every instance and every JVM.
+	 * @param beanName the name of the bean
+	 * @param method the method
 	 * @return the id
 	 */
-	public String id() {
-		return this.beanName + "." + this.method.getName();
+	public static String defaultId(String beanName, Method method) {
+		return beanName + "." + method.getName();
 	}
 
 	/**

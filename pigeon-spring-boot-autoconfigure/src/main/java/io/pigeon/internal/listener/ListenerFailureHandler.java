@@ -25,19 +25,32 @@ public final class ListenerFailureHandler {
 	}
 
 	public void listenerFailed(String channel, String method, String payload, Throwable failure) {
+		listenerFailed(channel, method, payload, failure, null);
+	}
+
+	/**
+	 * Report a listener's failure to its own error handler, or to the application's.
+	 * @param channel the channel
+	 * @param method the method's description
+	 * @param payload the payload
+	 * @param failure what the method threw
+	 * @param listenerErrorHandler the listener's own error handler, or {@code null}
+	 */
+	public void listenerFailed(String channel, String method, String payload, Throwable failure,
+			@Nullable PigeonErrorHandler listenerErrorHandler) {
 		logger.error("Pigeon listener " + method + " failed on channel '" + channel + "' for payload "
 				+ excerpt(payload), failure);
-		handle(channel, payload, failure);
+		handle((listenerErrorHandler != null) ? listenerErrorHandler : this.errorHandler, channel, payload, failure);
 	}
 
 	public void deliveryFailed(String channel, String payload, Throwable failure) {
 		logger.error("Pigeon could not deliver a notification on channel '" + channel + "' to any listener, payload "
 				+ excerpt(payload), failure);
-		handle(channel, payload, failure);
+		handle(this.errorHandler, channel, payload, failure);
 	}
 
-	private void handle(String channel, String payload, Throwable failure) {
-		PigeonErrorHandler errorHandler = this.errorHandler;
+	private void handle(@Nullable PigeonErrorHandler errorHandler, String channel, String payload,
+			Throwable failure) {
 		if (errorHandler == null) {
 			return;
 		}

@@ -4,12 +4,27 @@ import java.lang.reflect.Method;
 
 import io.pigeon.PigeonEvent;
 
+import org.springframework.core.KotlinDetector;
 import org.springframework.core.ResolvableType;
 
 /**
  * The parameter list of a {@code @PigeonListener} method, checked at start-up: one of
  * {@code (PigeonEvent<T>)}, {@code (T data)}, {@code (String payload)} and
  * {@code (String channel, String payload)}.
+ * <p>
+ * Pigeon resolves the parameter list itself, once, into a {@link Kind} that the method adapter
+ * switches on, rather than adopting spring-messaging's {@code InvocableHandlerMethod} with
+ * {@code HandlerMethodArgumentResolver}s: those work on a {@code Message<?>}, which Pigeon would
+ * have to build for every delivery, and ask each resolver in turn for each parameter of each call,
+ * while the four signatures need no more than one switch; the rows are bound once per type for the
+ * whole channel by {@link NotificationParser}, which a resolver per method could not share. Headers
+ * such as the channel and the action are on {@link PigeonEvent}. Should parameters for metadata
+ * alone be wanted, they are one more {@code Kind} each, resolved here.
+ * <p>
+ * A Kotlin {@code suspend fun} is rejected with a message saying so: its compiled form ends with a
+ * {@code kotlin.coroutines.Continuation} parameter, and calling it would take Kotlin's coroutine
+ * libraries on top of Spring's {@code CoroutinesUtils}, to await the result on the dispatching
+ * thread, which a plain function does already.
  *
  * @param kind which of the supported parameter lists the method has
  * @param dataType the type {@code data} is bound to, for {@link Kind#EVENT} and {@link Kind#DATA}
@@ -28,6 +43,11 @@ public record ListenerMethodSignature(Kind kind, ResolvableType dataType) {
 	 * @throws InvalidPigeonListenerException if the parameter list is not supported
 	 */
 	public static ListenerMethodSignature of(Method method, Class<?> targetClass) {
+		if (KotlinDetector.isSuspendingFunction(method)) {
+			throw new InvalidPigeonListenerException(method, "is a Kotlin suspend function, which Pigeon does not "
+					+ "support: declare it as a plain fun (it is called on its channel's own thread, so it may block), "
+					+ "and call suspending code from it with runBlocking if needed");
+		}
 		Class<?>[] types = method.getParameterTypes();
 		if (types.length == 2 && types[0] == String.class && types[1] == String.class) {
 			return new ListenerMethodSignature(Kind.CHANNEL_AND_PAYLOAD, ResolvableType.NONE);

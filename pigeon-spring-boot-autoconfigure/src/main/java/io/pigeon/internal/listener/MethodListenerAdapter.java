@@ -5,6 +5,7 @@ import java.lang.reflect.Type;
 import java.util.Set;
 
 import io.pigeon.PigeonAction;
+import io.pigeon.PigeonErrorHandler;
 import io.pigeon.PigeonEvent;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
@@ -62,6 +63,59 @@ public final class MethodListenerAdapter {
 
 	public String getDescription() {
 		return this.description;
+	}
+
+	/**
+	 * Return the listener's run-time state.
+	 * @return its control, set through the registry
+	 */
+	public ListenerControl getControl() {
+		return this.endpoint.control();
+	}
+
+	/**
+	 * Return the error handler told of this method's failures.
+	 * @return its own, or {@code null} for the application's
+	 */
+	public @Nullable PigeonErrorHandler getErrorHandler() {
+		return this.endpoint.errorHandler();
+	}
+
+	/**
+	 * Return whether the method has a {@code condition}.
+	 * @return {@code true} if {@link #matches} needs a view of each change
+	 */
+	public boolean hasCondition() {
+		return this.endpoint.condition() != null;
+	}
+
+	/**
+	 * Return a view of a notification to evaluate conditions against.
+	 * @param notification the notification
+	 * @return a view that reads the rows with this method's {@code JsonMapper} when asked
+	 */
+	public ChangeView view(IncomingNotification notification) {
+		return new ChangeView(notification, this.jsonMapper);
+	}
+
+	/**
+	 * Return whether a change satisfies the method's {@code condition}.
+	 * @param change a view of the change, shared by the channel's methods
+	 * @return {@code true} if the method is to be called, always without a condition
+	 * @throws IllegalStateException if the condition cannot be evaluated
+	 */
+	public boolean matches(ChangeView change) {
+		ListenerCondition condition = this.endpoint.condition();
+		if (condition == null) {
+			return true;
+		}
+		try {
+			return condition.matches(change);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("The condition '" + condition.getText() + "' of @PigeonListener method "
+					+ this.description + " could not be evaluated: " + ex.getMessage(), ex);
+		}
 	}
 
 	/**

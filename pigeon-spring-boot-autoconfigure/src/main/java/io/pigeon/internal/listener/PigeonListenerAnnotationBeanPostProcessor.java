@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.pigeon.PigeonAction;
+import io.pigeon.PigeonErrorHandler;
 import io.pigeon.PigeonListener;
 import io.pigeon.internal.sql.SqlIdentifiers;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +19,11 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanExpressionContext;
+import org.springframework.beans.factory.config.BeanExpressionResolver;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.core.MethodIntrospector;
@@ -32,9 +37,12 @@ import org.springframework.util.StringUtils;
  * them with the {@link PigeonListenerEndpointRegistry}, modelled on spring-kafka's
  * {@code KafkaListenerAnnotationBeanPostProcessor}: methods are selected with
  * {@link MethodIntrospector} on the bean's target class, classes without listeners are
- * remembered, channel names resolve {@code ${…}} placeholders, and each method is invoked on the
- * bean's proxy when it has one. A method Pigeon cannot call fails start-up with an
- * {@link InvalidPigeonListenerException} naming it.
+ * remembered, the attributes {@code channel}, {@code channels}, {@code id} and
+ * {@code autoStartup} resolve {@code ${…}} placeholders through the bean factory's embedded value
+ * resolver and then {@code #{…}} expressions through its {@link BeanExpressionResolver},
+ * {@code errorHandler} is looked up as a bean, {@code condition} is parsed once, and each method is
+ * invoked on the bean's proxy when it has one. A method Pigeon cannot call, or an attribute it
+ * cannot use, fails start-up with an {@link InvalidPigeonListenerException} naming the method.
  *
  * @since 0.1.0
  */
@@ -93,8 +101,82 @@ public class PigeonListenerAnnotationBeanPostProcessor
 					+ ex.getMessage(), ex);
 		}
 		Set<PigeonAction> actions = Set.copyOf(Arrays.asList(annotation.actions()));
+		String id = StringUtils.hasLength(annotation.id()) ? resolveText(method, "id", annotation.id())
+				: ListenerEndpoint.defaultId(beanName, method);
+		ListenerCondition condition = StringUtils.hasText(annotation.condition())
+				? ListenerCondition.parse(method, annotation.condition()) : null;
+		boolean autoStartup = resolveAutoStartup(method, annotation.autoStartup());
 		return new ListenerEndpoint(beanName, bean, invocableMethod, resolveChannels(method, annotation), actions,
-				signature);
+				signature, id, autoStartup, resolveErrorHandler(method, annotation.errorHandler()), condition,
+				new ListenerControl(autoStartup));
+	}
+
+	private boolean resolveAutoStartup(Method method, String value) {
+		Object resolved = resolve(method, "autoStartup", value);
+		if (resolved instanceof Boolean autoStartup) {
+			return autoStartup;
+		}
+		if (resolved instanceof String text && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
+			return Boolean.parseBoolean(text);
+		}
+		throw new InvalidPigeonListenerException(method, "has autoStartup '" + value + "', which resolves to '"
+				+ resolved + "': it must resolve to true or false");
+	}
+
+	private @Nullable PigeonErrorHandler resolveErrorHandler(Method method, String value) {
+		if (!StringUtils.hasLength(value)) {
+			return null;
+		}
+		String beanName = resolveText(method, "errorHandler", value);
+		try {
+			return requireBeanFactory().getBean(beanName, PigeonErrorHandler.class);
+		}
+		catch (BeanNotOfRequiredTypeException ex) {
+			throw new InvalidPigeonListenerException(method, "names errorHandler '" + beanName + "', a bean of type "
+					+ ex.getActualType().getName() + ": name a bean that implements PigeonErrorHandler", ex);
+		}
+		catch (NoSuchBeanDefinitionException ex) {
+			throw new InvalidPigeonListenerException(method, "names errorHandler '" + beanName + "', but there is "
+					+ "no bean of that name: declare a PigeonErrorHandler bean named '" + beanName
+					+ "', or leave errorHandler empty for the application's PigeonErrorHandler", ex);
+		}
+	}
+
+	private String resolveText(Method method, String attribute, String value) {
+		Object resolved = resolve(method, attribute, value);
+		if (!(resolved instanceof String text) || !StringUtils.hasText(text)) {
+			throw new InvalidPigeonListenerException(method, "has " + attribute + " '" + value + "', which resolves to "
+					+ ((resolved instanceof String) ? "a blank text" : "'" + resolved + "'") + ": it must resolve to "
+					+ "a non-blank text");
+		}
+		return text;
+	}
+
+	// As spring-kafka resolves its attributes: placeholders first, then a #{…} expression.
+	private @Nullable Object resolve(Method method, String attribute, String value) {
+		if (!(this.beanFactory instanceof ConfigurableBeanFactory beanFactory)) {
+			return value;
+		}
+		try {
+			String resolved = beanFactory.resolveEmbeddedValue(value);
+			BeanExpressionResolver expressionResolver = beanFactory.getBeanExpressionResolver();
+			if (resolved == null || expressionResolver == null) {
+				return resolved;
+			}
+			return expressionResolver.evaluate(resolved, new BeanExpressionContext(beanFactory, null));
+		}
+		catch (BeansException | IllegalArgumentException ex) {
+			throw new InvalidPigeonListenerException(method, "has " + attribute + " '" + value
+					+ "' that cannot be resolved: " + ex.getMessage(), ex);
+		}
+	}
+
+	private BeanFactory requireBeanFactory() {
+		BeanFactory beanFactory = this.beanFactory;
+		if (beanFactory == null) {
+			throw new IllegalStateException("No BeanFactory set on PigeonListenerAnnotationBeanPostProcessor");
+		}
+		return beanFactory;
 	}
 
 	private List<String> resolveChannels(Method method, PigeonListener annotation) {
@@ -112,11 +194,8 @@ public class PigeonListenerAnnotationBeanPostProcessor
 	}
 
 	private String resolveChannel(Method method, String value) {
-		String channel = value;
-		if (this.beanFactory instanceof ConfigurableBeanFactory configurableBeanFactory) {
-			channel = configurableBeanFactory.resolveEmbeddedValue(value);
-		}
-		if (!StringUtils.hasText(channel)) {
+		Object resolved = resolve(method, "channel", value);
+		if (!(resolved instanceof String channel) || !StringUtils.hasText(channel)) {
 			throw new InvalidPigeonListenerException(method,
 					"has a blank channel name (from '" + value + "'): name the channel its trigger notifies");
 		}
@@ -143,11 +222,7 @@ public class PigeonListenerAnnotationBeanPostProcessor
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		BeanFactory beanFactory = this.beanFactory;
-		if (beanFactory == null) {
-			throw new IllegalStateException("No BeanFactory set on PigeonListenerAnnotationBeanPostProcessor");
-		}
-		PigeonListenerEndpointRegistry registry = beanFactory.getBean(PigeonListenerEndpointRegistry.class);
+		PigeonListenerEndpointRegistry registry = requireBeanFactory().getBean(PigeonListenerEndpointRegistry.class);
 		List<ListenerEndpoint> endpoints;
 		synchronized (this.pendingEndpoints) {
 			this.registry = registry;

@@ -1,12 +1,17 @@
 package io.pigeon.internal.listener;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.pigeon.PigeonListenerHandle;
+import io.pigeon.PigeonListenerRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -22,10 +27,16 @@ import org.springframework.context.SmartLifecycle;
  * within the shutdown time-out and leaves no thread behind. With no endpoint it creates no
  * container, so no connection is opened. The registry knows endpoints and containers, never
  * connections or threads.
+ * <p>
+ * As the {@link PigeonListenerRegistry} it also controls each listener by id: {@link #start()}
+ * starts the listeners whose {@code autoStartup} is set before the container starts, and
+ * {@link #stop()} stops every listener once the container has stopped; in between, each can be
+ * stopped, started, paused and resumed through its {@link PigeonListenerHandle}, which only sets
+ * its {@link ListenerControl} (the container keeps listening on every channel).
  *
  * @since 0.1.0
  */
-public class PigeonListenerEndpointRegistry implements SmartLifecycle, DisposableBean {
+public class PigeonListenerEndpointRegistry implements PigeonListenerRegistry, SmartLifecycle, DisposableBean {
 
 	/**
 	 * The lifecycle phase: late in start-up (after a web server, so work arriving through both
@@ -41,6 +52,8 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
 
 	private volatile List<ListenerEndpoint> endpoints = List.of();
+
+	private volatile Map<String, PigeonListenerHandle> listeners = Map.of();
 
 	private volatile boolean running;
 
@@ -59,7 +72,8 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 	 * Register an endpoint; only before the listener has started, since it LISTENs on the
 	 * channels known at start-up.
 	 * @param endpoint the endpoint
-	 * @throws InvalidPigeonListenerException if the listener has already started
+	 * @throws InvalidPigeonListenerException if the listener has already started, or another
+	 * endpoint has the same id
 	 */
 	public void registerEndpoint(ListenerEndpoint endpoint) {
 		this.lifecycleLock.lock();
@@ -69,9 +83,20 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 						+ "' was found after the listener had started, and Pigeon LISTENs only on the channels known "
 						+ "at start-up: make the bean a non-lazy singleton");
 			}
+			for (ListenerEndpoint other : this.endpoints) {
+				if (other.id().equals(endpoint.id())) {
+					throw new InvalidPigeonListenerException(endpoint.method(), "on bean '" + endpoint.beanName()
+							+ "' has the id '" + endpoint.id() + "' of @PigeonListener method '" + other.describe()
+							+ "' on bean '" + other.beanName() + "': listener ids must be unique, so set a "
+							+ "different id on one of them");
+				}
+			}
 			List<ListenerEndpoint> endpoints = new ArrayList<>(this.endpoints);
 			endpoints.add(endpoint);
 			this.endpoints = List.copyOf(endpoints);
+			Map<String, PigeonListenerHandle> listeners = new LinkedHashMap<>(this.listeners);
+			listeners.put(endpoint.id(), new RegisteredListener(endpoint));
+			this.listeners = Collections.unmodifiableMap(listeners);
 		}
 		finally {
 			this.lifecycleLock.unlock();
@@ -84,6 +109,21 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 	 */
 	public List<ListenerEndpoint> getEndpoints() {
 		return this.endpoints;
+	}
+
+	@Override
+	public Set<String> getListenerIds() {
+		return this.listeners.keySet();
+	}
+
+	@Override
+	public Collection<PigeonListenerHandle> getListeners() {
+		return this.listeners.values();
+	}
+
+	@Override
+	public @Nullable PigeonListenerHandle getListener(String id) {
+		return this.listeners.get(id);
 	}
 
 	/**
@@ -146,11 +186,18 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 			}
 			ListenerContainer container = this.containerFactory.createContainer(endpoints);
 			this.container = container;
+			// Before the container starts, so that the first change received finds them started.
+			for (ListenerEndpoint endpoint : endpoints) {
+				if (endpoint.autoStartup()) {
+					endpoint.control().setRunning(true);
+				}
+			}
 			try {
 				container.start();
 			}
 			catch (RuntimeException | Error ex) {
 				this.running = false;
+				stopListeners();
 				throw ex;
 			}
 		}
@@ -175,15 +222,98 @@ public class PigeonListenerEndpointRegistry implements SmartLifecycle, Disposabl
 			if (container != null) {
 				container.stop();
 			}
+			// After the container: what it had received is still delivered to started listeners.
+			stopListeners();
 		}
 		finally {
 			this.lifecycleLock.unlock();
 		}
 	}
 
+	private void stopListeners() {
+		for (ListenerEndpoint endpoint : this.endpoints) {
+			endpoint.control().setRunning(false);
+		}
+	}
+
 	@Override
 	public void destroy() {
 		stop();
+	}
+
+	/**
+	 * One endpoint's {@link PigeonListenerHandle}: it sets the endpoint's {@link ListenerControl},
+	 * which the container reads before each delivery.
+	 */
+	private final class RegisteredListener implements PigeonListenerHandle {
+
+		private final ListenerEndpoint endpoint;
+
+		RegisteredListener(ListenerEndpoint endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		@Override
+		public String getId() {
+			return this.endpoint.id();
+		}
+
+		@Override
+		public List<String> getChannels() {
+			return this.endpoint.channels();
+		}
+
+		@Override
+		public boolean isAutoStartup() {
+			return this.endpoint.autoStartup();
+		}
+
+		@Override
+		public void start() {
+			ReentrantLock lock = PigeonListenerEndpointRegistry.this.lifecycleLock;
+			lock.lock();
+			try {
+				if (!PigeonListenerEndpointRegistry.this.running) {
+					throw new IllegalStateException("Pigeon listener '" + getId() + "' cannot start while Pigeon's "
+							+ "listener is stopped: it starts with the application context");
+				}
+				this.endpoint.control().setRunning(true);
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+
+		@Override
+		public void stop() {
+			this.endpoint.control().setRunning(false);
+		}
+
+		@Override
+		public void pause() {
+			this.endpoint.control().setPaused(true);
+		}
+
+		@Override
+		public void resume() {
+			this.endpoint.control().setPaused(false);
+		}
+
+		@Override
+		public boolean isRunning() {
+			return PigeonListenerEndpointRegistry.this.running && this.endpoint.control().isRunning();
+		}
+
+		@Override
+		public boolean isPaused() {
+			return this.endpoint.control().isPaused();
+		}
+
+		@Override
+		public String toString() {
+			return "Pigeon listener '" + getId() + "' (" + this.endpoint.describe() + ")";
+		}
+
 	}
 
 }

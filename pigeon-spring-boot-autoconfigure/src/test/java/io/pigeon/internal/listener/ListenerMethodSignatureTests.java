@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.pigeon.PigeonEvent;
 import io.pigeon.internal.listener.ListenerMethodSignature.Kind;
+import kotlin.coroutines.Continuation;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -55,6 +56,19 @@ class ListenerMethodSignatureTests {
 		assertRefused("array", String[].class);
 		assertRefused("twoOthers", String.class, int.class);
 		assertRefused("three", String.class, String.class, String.class);
+	}
+
+	@Test
+	void kotlinSuspendFunctionIsRefusedSayingSo() {
+		Method method = ReflectionUtils.findMethod(SuspendingListener.class, "onChange", String.class,
+				Continuation.class);
+		assertThat(method).isNotNull();
+		assertThatExceptionOfType(InvalidPigeonListenerException.class)
+			.isThrownBy(() -> ListenerMethodSignature.of(method, SuspendingListener.class))
+			.withMessage("@PigeonListener method 'io.pigeon.internal.listener.SuspendingListener.onChange(String, "
+					+ "Continuation)' is a Kotlin suspend function, which Pigeon does not support: declare it as a "
+					+ "plain fun (it is called on its channel's own thread, so it may block), and call suspending "
+					+ "code from it with runBlocking if needed");
 	}
 
 	private static void assertRefused(String name, Class<?>... parameterTypes) {

@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * The reading thread hands over everything one read returned for the channel at once, and the
  * dispatching thread takes everything buffered at once: under load a wake-up and a lock are paid
  * per batch, not per notification. Each notification is parsed once, binding its rows to the
- * types the channel's methods take (see {@link NotificationParser#rowTypes}).
+ * types the channel's methods take (see {@link NotificationParser#rowTypes}). Whether each method
+ * receives it, is held for it or is left is decided by {@link ListenerGates}.
  *
  * @since 0.1.0
  */
@@ -52,6 +53,8 @@ final class ChannelDispatcher {
 
 	private final ExecutorWorker thread;
 
+	private final ListenerGates gates;
+
 	private volatile boolean abandoned;
 
 	ChannelDispatcher(String channel, List<MethodListenerAdapter> listeners, int queueCapacity,
@@ -66,6 +69,8 @@ final class ChannelDispatcher {
 		this.drops = drops;
 		this.failureHandler = failureHandler;
 		this.thread = new ExecutorWorker("pigeon-channel-" + channel);
+		this.gates = new ListenerGates(channel, this.listeners, queueCapacity, metrics, drops, failureHandler,
+				() -> this.abandoned);
 	}
 
 	String getChannel() {
@@ -73,6 +78,7 @@ final class ChannelDispatcher {
 	}
 
 	void start(Executor executor) {
+		this.gates.subscribe(this.buffer::wake);
 		this.thread.start(executor, this::dispatch);
 	}
 
@@ -147,6 +153,15 @@ final class ChannelDispatcher {
 	}
 
 	private void dispatch() {
+		try {
+			dispatchUntilClosed();
+		}
+		finally {
+			this.gates.close();
+		}
+	}
+
+	private void dispatchUntilClosed() {
 		ArrayDeque<String> batch = new ArrayDeque<>();
 		while (!this.abandoned) {
 			ArrayDeque<String> taken;
@@ -161,6 +176,7 @@ final class ChannelDispatcher {
 				return;
 			}
 			batch = taken;
+			this.gates.release(this::invoke);
 			String payload;
 			while (!this.abandoned && (payload = batch.poll()) != null) {
 				this.buffer.started();
@@ -200,7 +216,7 @@ final class ChannelDispatcher {
 			if (this.abandoned) {
 				return;
 			}
-			invoke(listener, notification);
+			this.gates.deliver(listener, notification, this::invoke);
 		}
 	}
 
@@ -221,7 +237,8 @@ final class ChannelDispatcher {
 		}
 		catch (Throwable ex) {
 			// Whatever a listener throws, later notifications and other listeners carry on.
-			this.failureHandler.listenerFailed(this.channel, listener.getDescription(), notification.payload(), ex);
+			this.failureHandler.listenerFailed(this.channel, listener.getDescription(), notification.payload(), ex,
+					listener.getErrorHandler());
 		}
 		finally {
 			this.metrics.invoked(success, System.nanoTime() - start);
@@ -249,6 +266,8 @@ final class ChannelDispatcher {
 		private ArrayDeque<String> waiting = new ArrayDeque<>();
 
 		private boolean consumerWaiting;
+
+		private boolean woken;
 
 		private boolean closed;
 
@@ -288,7 +307,7 @@ final class ChannelDispatcher {
 		@Nullable ArrayDeque<String> takeAll(ArrayDeque<String> empty) throws InterruptedException {
 			this.lock.lock();
 			try {
-				while (this.waiting.isEmpty()) {
+				while (this.waiting.isEmpty() && !this.woken) {
 					if (this.closed) {
 						return null;
 					}
@@ -300,6 +319,7 @@ final class ChannelDispatcher {
 						this.consumerWaiting = false;
 					}
 				}
+				this.woken = false;
 				ArrayDeque<String> all = this.waiting;
 				this.waiting = empty;
 				this.taken.set(all.size());
@@ -322,6 +342,21 @@ final class ChannelDispatcher {
 			this.lock.lock();
 			try {
 				return this.waiting.size() + this.taken.get();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		/**
+		 * Have the dispatching thread return from {@link #takeAll}, even with nothing waiting, so
+		 * that it acts on a listener's change of state.
+		 */
+		void wake() {
+			this.lock.lock();
+			try {
+				this.woken = true;
+				this.notEmpty.signal();
 			}
 			finally {
 				this.lock.unlock();

@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 import io.pigeon.internal.install.PigeonInstallRunner;
 import io.pigeon.internal.install.TriggerInstaller;
 import io.pigeon.internal.listener.notify.ListenerConnectionFactory;
+import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.postgresql.Driver;
@@ -20,6 +21,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -76,6 +78,17 @@ class PigeonDataSourceAutoConfigurationTests {
 				assertUses(context, context.getBean("pigeon", DataSource.class), PigeonDataSourceConfiguration.URL);
 				assertThat(context.getBean(ListenerConnectionFactory.class).getDisplayUrl())
 					.isNotEqualTo(PrimaryConfiguration.URL);
+			});
+	}
+
+	@Test
+	void aPigeonDataSourceThatIsNoDefaultCandidateLeavesTheApplicationItsAutoConfiguredOne() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://localhost:1/app")
+			.withUserConfiguration(NoDefaultCandidateConfiguration.class)
+			.run((context) -> {
+				assertThat(context.getBean(DataSource.class)).isInstanceOf(HikariDataSource.class);
+				assertUses(context, context.getBean("pigeon", DataSource.class), PigeonDataSourceConfiguration.URL);
 			});
 	}
 
@@ -271,6 +284,17 @@ class PigeonDataSourceAutoConfigurationTests {
 		@PigeonDataSource
 		DataSource pigeon() {
 			return postgresql(URL);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NoDefaultCandidateConfiguration {
+
+		@Bean(defaultCandidate = false)
+		@PigeonDataSource
+		DataSource pigeon() {
+			return postgresql(PigeonDataSourceConfiguration.URL);
 		}
 
 	}

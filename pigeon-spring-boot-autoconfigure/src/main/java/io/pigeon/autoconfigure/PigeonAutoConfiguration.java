@@ -16,15 +16,16 @@ import io.pigeon.internal.install.TriggerInstaller;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.util.StringUtils;
@@ -41,15 +42,16 @@ import org.springframework.util.StringUtils;
 public final class PigeonAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnSingleCandidate(DataSource.class)
+	@ConditionalOnBean(DataSource.class)
+	@Import(PigeonDatabaseConfiguration.class)
 	static class InstallerConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		TriggerInstaller pigeonTriggerInstaller(DataSource dataSource, PigeonProperties properties) {
+		TriggerInstaller pigeonTriggerInstaller(PigeonDatabase database, PigeonProperties properties) {
 			PigeonProperties.Install install = properties.getInstall();
-			return new TriggerInstaller(installDataSource(dataSource, install),
-					TriggerConfigurationResolver.resolve(properties), installSettings(install));
+			return new TriggerInstaller(installDataSource(database.dataSource(), install),
+					TriggerConfigurationResolver.resolve(properties), installSettings(database, install));
 		}
 
 		/**
@@ -58,14 +60,14 @@ public final class PigeonAutoConfiguration {
 		 * @throws InvalidConfigurationPropertyValueException for a value that no database
 		 * could accept
 		 */
-		private static InstallSettings installSettings(PigeonProperties.Install install) {
+		private static InstallSettings installSettings(PigeonDatabase database, PigeonProperties.Install install) {
 			Duration lockTimeout = install.getLockTimeout();
 			if (lockTimeout.isNegative()) {
 				throw new InvalidConfigurationPropertyValueException(property(InstallSetting.LOCK_TIMEOUT), lockTimeout,
 						"the lock timeout is negative. Set a positive duration, or 0 to wait indefinitely.");
 			}
-			return new InstallSettings(StringUtils.hasLength(install.getSchema()) ? install.getSchema() : null,
-					install.getHistoryTable(), lockTimeout, InstallerConfiguration::property);
+			return new InstallSettings(database.schema(), install.getHistoryTable(), lockTimeout,
+					InstallerConfiguration::property);
 		}
 
 		/**
@@ -89,19 +91,22 @@ public final class PigeonAutoConfiguration {
 		PigeonInstallRunner pigeonInstallRunner(TriggerInstaller installer, PigeonProperties properties,
 				ResourceLoader resourceLoader) {
 			PigeonProperties.Install install = properties.getInstall();
-			return new PigeonInstallRunner(installer, install.getMode(),
+			return new PostgresqlInstallRunner(installer, install.getMode(),
 					exportDirectory(install.getExportLocation(), resourceLoader));
 		}
 
 		/**
-		 * Like {@code spring.flyway.user}: separate credentials give the DDL its own
-		 * connection to the application's database, outside the application's pool.
+		 * Like {@code spring.flyway.url} and {@code spring.flyway.user}: a URL gives the DDL
+		 * connections of its own to that database, with the installer's credentials; separate
+		 * credentials alone give it connections of its own to Pigeon's database, outside the
+		 * application's pool.
 		 */
 		private static DataSource installDataSource(DataSource dataSource, PigeonProperties.Install install) {
-			if (install.getUsername() == null && install.getPassword() == null) {
+			if (install.getUrl() == null && install.getUsername() == null && install.getPassword() == null) {
 				return dataSource;
 			}
-			DataSourceBuilder<SimpleDriverDataSource> builder = DataSourceBuilder.derivedFrom(dataSource)
+			DataSourceBuilder<SimpleDriverDataSource> builder = ((install.getUrl() != null)
+					? DataSourceBuilder.create().url(install.getUrl()) : DataSourceBuilder.derivedFrom(dataSource))
 				.type(SimpleDriverDataSource.class);
 			if (install.getUsername() != null) {
 				builder.username(install.getUsername());

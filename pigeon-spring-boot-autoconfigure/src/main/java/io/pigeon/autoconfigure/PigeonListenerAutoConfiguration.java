@@ -21,9 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -32,12 +32,11 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration for Pigeon's listener: the dedicated LISTEN connection, the
@@ -60,8 +59,9 @@ import org.springframework.util.StringUtils;
 @AutoConfiguration(after = { PigeonAutoConfiguration.class, DataSourceAutoConfiguration.class,
 		JacksonAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "pigeon.enabled", matchIfMissing = true)
-@ConditionalOnSingleCandidate(DataSource.class)
+@ConditionalOnBean(DataSource.class)
 @EnableConfigurationProperties(PigeonProperties.class)
+@Import(PigeonDatabaseConfiguration.class)
 public final class PigeonListenerAutoConfiguration {
 
 	/**
@@ -77,8 +77,8 @@ public final class PigeonListenerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PigeonTemplate pigeonTemplate(DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper) {
-		return new PigeonTemplate(new JdbcTemplate(dataSource), jsonMapper.getIfAvailable(JsonMapper::shared));
+	PigeonTemplate pigeonTemplate(PigeonDatabase database, ObjectProvider<JsonMapper> jsonMapper) {
+		return new PigeonTemplate(database.jdbcTemplate(), jsonMapper.getIfAvailable(JsonMapper::shared));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -94,11 +94,11 @@ public final class PigeonListenerAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ListenerConnectionFactory pigeonListenerConnectionFactory(PigeonProperties properties,
+		ListenerConnectionFactory pigeonListenerConnectionFactory(PigeonProperties properties, PigeonDatabase database,
 				ObjectProvider<JdbcConnectionDetails> connectionDetails) {
 			PigeonProperties.Listener listener = properties.getListener();
 			ListenerPropertiesValidator.validateConnection(listener);
-			JdbcConnectionDetails details = connectionDetails.getIfAvailable();
+			JdbcConnectionDetails details = database.connectionDetails(connectionDetails);
 			return new ListenerConnectionFactory(
 					firstNonNull(listener.getUrl(), (details != null) ? details.getJdbcUrl() : null),
 					firstNonNull(listener.getUsername(), (details != null) ? details.getUsername() : null),
@@ -112,10 +112,8 @@ public final class PigeonListenerAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		OverflowPayloadStore pigeonOverflowPayloadStore(PigeonProperties properties, DataSource dataSource) {
-			String pigeonSchema = properties.getInstall().getSchema();
-			return new OverflowPayloadStore(new JdbcTemplate(dataSource),
-					StringUtils.hasLength(pigeonSchema) ? pigeonSchema : null);
+		OverflowPayloadStore pigeonOverflowPayloadStore(PigeonDatabase database) {
+			return new OverflowPayloadStore(database.jdbcTemplate(), database.schema());
 		}
 
 		@Bean

@@ -94,6 +94,13 @@ public class PigeonProperties {
 		private @Nullable String exportLocation;
 
 		/**
+		 * JDBC URL of the database to install triggers into, with 'pigeon.install.username'
+		 * and 'pigeon.install.password' as its credentials. If not set, Pigeon's datasource is
+		 * used.
+		 */
+		private @Nullable String url;
+
+		/**
 		 * Login user for installing triggers, when it differs from the application's
 		 * datasource.
 		 */
@@ -143,6 +150,14 @@ public class PigeonProperties {
 
 		public void setExportLocation(@Nullable String exportLocation) {
 			this.exportLocation = exportLocation;
+		}
+
+		public @Nullable String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable String url) {
+			this.url = url;
 		}
 
 		public @Nullable String getUsername() {

@@ -79,12 +79,6 @@ class PigeonAutoConfigurationTests {
 	}
 
 	@Test
-	void withTwoDataSourcesAndNoPrimaryInstallsNothing() {
-		this.contextRunner.withUserConfiguration(TwoDataSourcesConfiguration.class)
-			.run((context) -> assertThat(context).doesNotHaveBean(TriggerInstaller.class));
-	}
-
-	@Test
 	void withTwoDataSourcesInstallsWithThePrimary() {
 		this.contextRunner
 			.withUserConfiguration(TwoDataSourcesConfiguration.class, PrimaryDataSourceConfiguration.class)

@@ -92,8 +92,8 @@ public class ListenerConnectionFactory {
 	public ListenerConnection open() throws SQLException {
 		String url = this.url;
 		if (url == null) {
-			throw new SQLNonTransientConnectionException("Pigeon's listener has no JDBC URL: the application's "
-					+ "DataSource exposes no JdbcConnectionDetails. Set pigeon.listener.url, "
+			throw new SQLNonTransientConnectionException("Pigeon's listener has no JDBC URL: none can be "
+					+ "read from Pigeon's DataSource or its JdbcConnectionDetails. Set pigeon.listener.url, "
 					+ "pigeon.listener.username and pigeon.listener.password.");
 		}
 		Connection connection = this.driver.connect(url, connectionProperties());

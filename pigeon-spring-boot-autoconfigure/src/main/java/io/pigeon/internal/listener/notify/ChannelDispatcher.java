@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.pigeon.internal.listener.ExecutorWorker;
 import io.pigeon.internal.listener.IncomingNotification;
+import io.pigeon.internal.listener.ListenerInvocationObserver;
 import io.pigeon.internal.listener.ListenerFailureHandler;
 import io.pigeon.internal.listener.ListenerMetrics.ChannelMetrics;
 import io.pigeon.internal.listener.MethodListenerAdapter;
@@ -50,13 +51,15 @@ final class ChannelDispatcher {
 
 	private final ListenerFailureHandler failureHandler;
 
+	private final @Nullable ListenerInvocationObserver observer;
+
 	private final ExecutorWorker thread;
 
 	private volatile boolean abandoned;
 
 	ChannelDispatcher(String channel, List<MethodListenerAdapter> listeners, int queueCapacity,
 			NotificationParser parser, ChannelMetrics metrics, ChannelDrops drops,
-			ListenerFailureHandler failureHandler) {
+			ListenerFailureHandler failureHandler, @Nullable ListenerInvocationObserver observer) {
 		this.channel = channel;
 		this.listeners = List.copyOf(listeners);
 		this.rowTypes = parser.rowTypes(this.listeners);
@@ -65,6 +68,7 @@ final class ChannelDispatcher {
 		this.metrics = metrics;
 		this.drops = drops;
 		this.failureHandler = failureHandler;
+		this.observer = observer;
 		this.thread = new ExecutorWorker("pigeon-channel-" + channel);
 	}
 
@@ -216,7 +220,13 @@ final class ChannelDispatcher {
 		long start = System.nanoTime();
 		boolean success = false;
 		try {
-			listener.invoke(notification);
+			ListenerInvocationObserver observer = this.observer;
+			if (observer != null) {
+				observer.invoke(this.channel, listener, notification);
+			}
+			else {
+				listener.invoke(notification);
+			}
 			success = true;
 		}
 		catch (Throwable ex) {

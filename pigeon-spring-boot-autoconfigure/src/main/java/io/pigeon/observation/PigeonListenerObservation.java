@@ -55,7 +55,7 @@ public enum PigeonListenerObservation implements ObservationDocumentation {
 		},
 
 		/**
-		 * The listener's id ({@code beanName.methodName} unless the listener names one).
+		 * The listener's id (by default {@code beanName.methodName}).
 		 */
 		LISTENER_ID {
 

@@ -40,6 +40,16 @@ final class ListenerPropertiesValidator {
 	}
 
 	/**
+	 * Check the properties of the notification queue's usage gauge.
+	 * @param listener the properties
+	 * @throws InvalidConfigurationPropertyValueException naming the property of a value that
+	 * cannot work
+	 */
+	static void validateQueueUsage(PigeonProperties.Listener listener) {
+		requirePositive("queue-usage-sample-interval", listener.getQueueUsageSampleInterval());
+	}
+
+	/**
 	 * Check the properties of the listener container and return them as its settings.
 	 * @param listener the properties
 	 * @return the settings

@@ -1,18 +1,25 @@
 package io.pigeon.autoconfigure;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pigeon.internal.listener.ListenerMetrics;
+import io.pigeon.internal.listener.notify.NotificationQueueUsage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records the listener's measurements with Micrometer: {@code pigeon.notifications.received} and
  * {@code pigeon.notifications.dropped} (tag {@code channel}), {@code pigeon.listener.invocations}
  * (tags {@code channel}, {@code outcome}), the timers {@code pigeon.listener.duration} (tag
  * {@code channel}) and {@code pigeon.listener.lag} (tag {@code channel}, from the change to its
- * dispatch), and {@code pigeon.listener.reconnects}.
+ * dispatch), and {@code pigeon.listener.reconnects}; and, when given what they read, the gauges
+ * {@code pigeon.notifications.pending} (tag {@code channel}: notifications received and not yet
+ * delivered) and {@code pigeon.notification.queue.usage} (the cluster's
+ * {@code pg_notification_queue_usage()}, from 0 to 1).
  *
  * @since 0.1.0
  */
@@ -22,19 +29,54 @@ public class MicrometerListenerMetrics implements ListenerMetrics {
 
 	private final Counter reconnects;
 
+	// Held here because a gauge references what it reads only weakly.
+	private final @Nullable ToIntFunction<String> pending;
+
+	private final @Nullable NotificationQueueUsage queueUsage;
+
 	/**
-	 * Create a new instance recording to the given registry.
+	 * Create a new instance recording to the given registry, without gauges.
 	 * @param registry the meter registry
 	 */
 	public MicrometerListenerMetrics(MeterRegistry registry) {
+		this(registry, null, null);
+	}
+
+	/**
+	 * Create a new instance recording to the given registry.
+	 * @param registry the meter registry
+	 * @param pending the number of notifications waiting on a channel, read by the
+	 * {@code pigeon.notifications.pending} gauge of each channel, or {@code null} for none
+	 * @param queueUsage read by the {@code pigeon.notification.queue.usage} gauge, or
+	 * {@code null} for none
+	 */
+	public MicrometerListenerMetrics(MeterRegistry registry, @Nullable ToIntFunction<String> pending,
+			@Nullable NotificationQueueUsage queueUsage) {
 		this.registry = registry;
 		this.reconnects = Counter.builder("pigeon.listener.reconnects")
 			.description("Times the listener connection was re-established after an outage")
 			.register(registry);
+		this.pending = pending;
+		this.queueUsage = queueUsage;
+		if (queueUsage != null) {
+			Gauge.builder("pigeon.notification.queue.usage", queueUsage, NotificationQueueUsage::get)
+				.description("Fraction of the cluster's notification queue in use (pg_notification_queue_usage()); "
+						+ "at 1 every transaction that notifies fails to commit")
+				.register(registry);
+		}
 	}
 
 	@Override
 	public ChannelMetrics channel(String channel) {
+		ToIntFunction<String> pending = this.pending;
+		if (pending != null) {
+			// Registered again when the listener restarts: the existing gauge is kept, and it asks
+			// whichever container runs now.
+			Gauge.builder("pigeon.notifications.pending", pending, (waiting) -> waiting.applyAsInt(channel))
+				.description("Notifications received and not yet delivered to the channel's listener methods")
+				.tag("channel", channel)
+				.register(this.registry);
+		}
 		return new MicrometerChannelMetrics(this.registry, channel);
 	}
 

@@ -6,6 +6,7 @@ import io.pigeon.PigeonErrorHandler;
 import io.pigeon.PigeonTemplate;
 import io.pigeon.internal.listener.DeliveryObserver;
 import io.pigeon.internal.listener.ListenerContainerFactory;
+import io.pigeon.internal.listener.ListenerInvocationObserver;
 import io.pigeon.internal.listener.ListenerMetrics;
 import io.pigeon.internal.listener.PigeonListenerAnnotationBeanPostProcessor;
 import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
@@ -134,13 +135,16 @@ public final class PigeonListenerAutoConfiguration {
 				ApplicationEventPublisher eventPublisher, Environment environment,
 				@Qualifier(LISTENER_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<TaskExecutor> dispatchExecutor,
 				@Qualifier(LISTENER_TASK_SCHEDULER_BEAN_NAME) ObjectProvider<TaskScheduler> taskScheduler,
-				ObjectProvider<DeliveryObserver> deliveryObservers) {
+				ObjectProvider<DeliveryObserver> deliveryObservers,
+				ObjectProvider<ListenerInvocationObserver> invocationObserver) {
 			ListenerSettings settings = ListenerPropertiesValidator.settings(properties.getListener());
-			return new NotifyListenerContainerFactory(connectionFactory, settings,
+			NotifyListenerContainerFactory factory = new NotifyListenerContainerFactory(connectionFactory, settings,
 					jsonMapper.getIfAvailable(JsonMapper::shared), overflowStore, overflowCleanup,
 					metrics.getIfAvailable(() -> ListenerMetrics.NONE), errorHandler.getIfAvailable(), eventPublisher,
 					dispatchExecutor.getIfAvailable(() -> defaultDispatchExecutor(environment)),
 					taskScheduler.getIfAvailable(), DeliveryObserver.of(deliveryObservers.orderedStream().toList()));
+			factory.setInvocationObserver(invocationObserver.getIfAvailable());
+			return factory;
 		}
 
 		// Not a bean: Spring Boot's applicationTaskExecutor backs off when any Executor bean exists.

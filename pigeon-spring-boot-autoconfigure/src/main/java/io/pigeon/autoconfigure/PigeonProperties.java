@@ -448,6 +448,20 @@ public class PigeonProperties {
 		 */
 		private boolean failFast = true;
 
+		/**
+		 * Whether to observe each listener call with Micrometer Observation (a span per
+		 * delivery with Spring Boot's tracing), when the application has an
+		 * ObservationRegistry.
+		 */
+		private boolean observationEnabled = true;
+
+		/**
+		 * Minimum time between two reads of the cluster's notification queue usage for the
+		 * 'pigeon.notification.queue.usage' gauge. It is read only when the gauge is
+		 * scraped, never on the listener connection.
+		 */
+		private Duration queueUsageSampleInterval = Duration.ofSeconds(10);
+
 		private final Reconnect reconnect = new Reconnect();
 
 		public boolean isEnabled() {
@@ -520,6 +534,22 @@ public class PigeonProperties {
 
 		public void setFailFast(boolean failFast) {
 			this.failFast = failFast;
+		}
+
+		public boolean isObservationEnabled() {
+			return this.observationEnabled;
+		}
+
+		public void setObservationEnabled(boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
+		}
+
+		public Duration getQueueUsageSampleInterval() {
+			return this.queueUsageSampleInterval;
+		}
+
+		public void setQueueUsageSampleInterval(Duration queueUsageSampleInterval) {
+			this.queueUsageSampleInterval = queueUsageSampleInterval;
 		}
 
 		public Duration getShutdownTimeout() {

@@ -161,6 +161,25 @@ class ConfigurationMetadataTests {
 		assertDocumentedWithDefaults(defaults);
 	}
 
+	/**
+	 * The keys of the listener's instrumentation, and the health contributor's switch: Spring
+	 * Boot reads {@code management.health.pigeon.enabled} through
+	 * {@code @ConditionalOnEnabledHealthIndicator}, which IDEs cannot see, so it has a hand-written
+	 * entry worded as Boot's own {@code management.health.*.enabled} keys are.
+	 */
+	@Test
+	void documentsTheObservabilityKeysWithTheirDefaults() {
+		Map<String, String> defaults = new LinkedHashMap<>();
+		defaults.put("pigeon.listener.observation-enabled", "true");
+		defaults.put("pigeon.listener.queue-usage-sample-interval", "\"10s\"");
+		defaults.put("management.health.pigeon.enabled", "true");
+		assertDocumentedWithDefaults(defaults);
+		assertThat(find("properties", "management.health.pigeon.enabled").path("description").asString())
+			.isEqualTo("Whether to enable Pigeon's listener health check.");
+		assertThat(find("properties", "management.health.pigeon.enabled").path("type").asString())
+			.isEqualTo("java.lang.Boolean");
+	}
+
 	@Test
 	void describesEveryProperty() {
 		assertThat(this.metadata.get("properties").values())

@@ -24,6 +24,8 @@ public final class MethodListenerAdapter {
 
 	private final ListenerEndpoint endpoint;
 
+	private final String id;
+
 	private final String description;
 
 	private final Set<PigeonAction> actions;
@@ -43,6 +45,7 @@ public final class MethodListenerAdapter {
 	public MethodListenerAdapter(ListenerEndpoint endpoint, JsonMapper jsonMapper, DeliveryObserver observer) {
 		this.endpoint = endpoint;
 		this.observer = observer;
+		this.id = endpoint.id();
 		this.description = endpoint.describe();
 		this.actions = endpoint.actions();
 		this.jsonMapper = jsonMapper;
@@ -59,6 +62,14 @@ public final class MethodListenerAdapter {
 			return type.resolve(Object.class);
 		}
 		return type.getType();
+	}
+
+	/**
+	 * Return the listener's id.
+	 * @return the endpoint's id
+	 */
+	public String getId() {
+		return this.id;
 	}
 
 	public String getDescription() {

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.pigeon.internal.listener.ExecutorWorker;
 import io.pigeon.internal.listener.IncomingNotification;
+import io.pigeon.internal.listener.ListenerInvocationObserver;
 import io.pigeon.internal.listener.ListenerFailureHandler;
 import io.pigeon.internal.listener.ListenerMetrics.ChannelMetrics;
 import io.pigeon.internal.listener.MethodListenerAdapter;
@@ -51,6 +52,8 @@ final class ChannelDispatcher {
 
 	private final ListenerFailureHandler failureHandler;
 
+	private final @Nullable ListenerInvocationObserver observer;
+
 	private final ExecutorWorker thread;
 
 	private final ListenerGates gates;
@@ -59,7 +62,7 @@ final class ChannelDispatcher {
 
 	ChannelDispatcher(String channel, List<MethodListenerAdapter> listeners, int queueCapacity,
 			NotificationParser parser, ChannelMetrics metrics, ChannelDrops drops,
-			ListenerFailureHandler failureHandler) {
+			ListenerFailureHandler failureHandler, @Nullable ListenerInvocationObserver observer) {
 		this.channel = channel;
 		this.listeners = List.copyOf(listeners);
 		this.rowTypes = parser.rowTypes(this.listeners);
@@ -68,6 +71,7 @@ final class ChannelDispatcher {
 		this.metrics = metrics;
 		this.drops = drops;
 		this.failureHandler = failureHandler;
+		this.observer = observer;
 		this.thread = new ExecutorWorker("pigeon-channel-" + channel);
 		this.gates = new ListenerGates(channel, this.listeners, queueCapacity, metrics, drops, failureHandler,
 				() -> this.abandoned);
@@ -232,7 +236,13 @@ final class ChannelDispatcher {
 		long start = System.nanoTime();
 		boolean success = false;
 		try {
-			listener.invoke(notification);
+			ListenerInvocationObserver observer = this.observer;
+			if (observer != null) {
+				observer.invoke(this.channel, listener, notification);
+			}
+			else {
+				listener.invoke(notification);
+			}
 			success = true;
 		}
 		catch (Throwable ex) {

@@ -19,6 +19,7 @@ import io.pigeon.internal.listener.AbstractListenerContainer;
 import io.pigeon.internal.listener.DeliveryObserver;
 import io.pigeon.internal.listener.ListenerEndpoint;
 import io.pigeon.internal.listener.ListenerFailureHandler;
+import io.pigeon.internal.listener.ListenerInvocationObserver;
 import io.pigeon.internal.listener.ListenerMetrics;
 import io.pigeon.internal.listener.MethodListenerAdapter;
 import io.pigeon.internal.listener.NotificationParser;
@@ -76,6 +77,8 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 
 	private final @Nullable TaskScheduler taskScheduler;
 
+	private final @Nullable ListenerInvocationObserver observer;
+
 	private volatile Map<String, ChannelDispatcher> dispatchers = Map.of();
 
 	private volatile @Nullable TaskScheduler tasks;
@@ -92,7 +95,8 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 			ListenerSettings settings, JsonMapper jsonMapper, OverflowPayloadStore overflowStore,
 			OverflowPayloadCleanup overflowCleanup, ListenerMetrics metrics, ListenerFailureHandler failureHandler,
 			ApplicationEventPublisher eventPublisher, TaskExecutor dispatchExecutor,
-			@Nullable TaskScheduler taskScheduler, DeliveryObserver deliveryObserver) {
+			@Nullable TaskScheduler taskScheduler, DeliveryObserver deliveryObserver,
+			@Nullable ListenerInvocationObserver observer) {
 		super(endpoints, settings.shutdownTimeout());
 		this.connectionFactory = connectionFactory;
 		this.settings = settings;
@@ -105,6 +109,7 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 		this.dispatchExecutor = dispatchExecutor;
 		this.taskScheduler = taskScheduler;
 		this.deliveryObserver = deliveryObserver;
+		this.observer = observer;
 	}
 
 	@Override
@@ -168,7 +173,8 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 				}
 			}
 			dispatchers.put(channel, new ChannelDispatcher(channel, listeners, this.settings.queueCapacity(), parser,
-					this.metrics.channel(channel), dropReporter.forChannel(channel), this.failureHandler));
+					this.metrics.channel(channel), dropReporter.forChannel(channel), this.failureHandler,
+					this.observer));
 		}
 		return Collections.unmodifiableMap(dispatchers);
 	}

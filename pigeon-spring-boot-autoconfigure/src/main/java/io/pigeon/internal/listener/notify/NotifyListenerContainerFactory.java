@@ -8,6 +8,7 @@ import io.pigeon.internal.listener.ListenerContainer;
 import io.pigeon.internal.listener.ListenerContainerFactory;
 import io.pigeon.internal.listener.ListenerEndpoint;
 import io.pigeon.internal.listener.ListenerFailureHandler;
+import io.pigeon.internal.listener.ListenerInvocationObserver;
 import io.pigeon.internal.listener.ListenerMetrics;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,6 +47,8 @@ public class NotifyListenerContainerFactory implements ListenerContainerFactory 
 
 	private final DeliveryObserver deliveryObserver;
 
+	private @Nullable ListenerInvocationObserver observer;
+
 	/**
 	 * Create a new factory.
 	 * @param connectionFactory opens the listener connection
@@ -79,11 +82,20 @@ public class NotifyListenerContainerFactory implements ListenerContainerFactory 
 		this.deliveryObserver = deliveryObserver;
 	}
 
+	/**
+	 * Set what observes each listener call, like spring-kafka's
+	 * {@code ContainerProperties#setObservationEnabled}.
+	 * @param observer the observer, or {@code null} to call listener methods unobserved
+	 */
+	public void setInvocationObserver(@Nullable ListenerInvocationObserver observer) {
+		this.observer = observer;
+	}
+
 	@Override
 	public ListenerContainer createContainer(List<ListenerEndpoint> endpoints) {
 		return new NotifyListenerContainer(endpoints, this.connectionFactory, this.settings, this.jsonMapper,
 				this.overflowStore, this.overflowCleanup, this.metrics, new ListenerFailureHandler(this.errorHandler),
-				this.eventPublisher, this.dispatchExecutor, this.taskScheduler, this.deliveryObserver);
+				this.eventPublisher, this.dispatchExecutor, this.taskScheduler, this.deliveryObserver, this.observer);
 	}
 
 }

@@ -124,7 +124,7 @@ class ChannelDispatcherTests {
 	void notificationsTakenForDeliveryStillCountAgainstTheCapacity() throws Exception {
 		Blocking listener = new Blocking();
 		ChannelDispatcher dispatcher = new ChannelDispatcher(CHANNEL, List.of(adapter(listener, "payload")), 3,
-				parser(), this.metrics, this.dropReporter.forChannel(CHANNEL), this.failureHandler);
+				parser(), this.metrics, this.dropReporter.forChannel(CHANNEL), this.failureHandler, null);
 		// Buffered before the thread starts, so that it takes all three at once.
 		dispatcher.offer(List.of("a", "b", "c"));
 		this.started.add(dispatcher);
@@ -197,7 +197,7 @@ class ChannelDispatcherTests {
 
 	private ChannelDispatcher start(int capacity, MethodListenerAdapter... listeners) {
 		ChannelDispatcher dispatcher = new ChannelDispatcher(CHANNEL, List.of(listeners), capacity, parser(),
-				this.metrics, this.dropReporter.forChannel(CHANNEL), this.failureHandler);
+				this.metrics, this.dropReporter.forChannel(CHANNEL), this.failureHandler, null);
 		this.started.add(dispatcher);
 		dispatcher.start(this.executor);
 		return dispatcher;

@@ -45,7 +45,8 @@ class ListenerStartupFailureAnalyzerTests {
 	void missingUrlIsExplainedWithoutAnUnknownUrl() {
 		ListenerConnectionFactory factory = new ListenerConnectionFactory(null, null, null, Duration.ofSeconds(1),
 				new PgjdbcNotificationLatencyTuner());
-		SQLException noUrl = catchThrowableOfType(SQLException.class, factory::open);
+		// A lambda, not factory::open: a method reference cannot name the package-private ListenerConnection.
+		SQLException noUrl = catchThrowableOfType(SQLException.class, () -> factory.open());
 		ListenerStartupException failure = new ListenerStartupException(factory.getDisplayUrl(), noUrl);
 		assertThat(failure.getMessage()).startsWith("Pigeon's listener could not LISTEN: ")
 			.contains("Set pigeon.listener.url")

@@ -9,6 +9,7 @@ import org.postgresql.core.QueryExecutorBase;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.ExecutableMode;
+import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.aot.hint.TypeReference;
@@ -28,6 +29,8 @@ final class PigeonRuntimeHints implements RuntimeHintsRegistrar {
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), ChangeEnvelope.class);
+		// A listener's condition reads the change through SpEL, by its getters.
+		hints.reflection().registerType(ChangeView.class, MemberCategory.INVOKE_PUBLIC_METHODS);
 		hints.reflection()
 			.registerType(BaseConnection.class,
 					(type) -> type.withMethod("getQueryExecutor", List.of(), ExecutableMode.INVOKE))

@@ -42,6 +42,13 @@ class PigeonRuntimeHintsTests {
 	}
 
 	@Test
+	void conditionsCanReadTheChange() {
+		RuntimeHints hints = pigeonHints();
+		assertThat(this.reflection.onMethodInvocation(ChangeView.class, "getData")).accepts(hints);
+		assertThat(this.reflection.onMethodInvocation(ChangeView.class, "getAction")).accepts(hints);
+	}
+
+	@Test
 	void pgjdbcInternalsOfTheLatencyTunerAreReachable() {
 		RuntimeHints hints = pigeonHints();
 		assertThat(this.reflection.onMethodInvocation(BaseConnection.class, "getQueryExecutor")).accepts(hints);

@@ -11,8 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.pigeon.internal.listener.ExecutorWorker;
 import io.pigeon.internal.listener.IncomingNotification;
-import io.pigeon.internal.listener.ListenerInvocationObserver;
 import io.pigeon.internal.listener.ListenerFailureHandler;
+import io.pigeon.internal.listener.ListenerInvocationObserver;
 import io.pigeon.internal.listener.ListenerMetrics.ChannelMetrics;
 import io.pigeon.internal.listener.MethodListenerAdapter;
 import io.pigeon.internal.listener.NotificationParser;
@@ -236,9 +236,8 @@ final class ChannelDispatcher {
 		long start = System.nanoTime();
 		boolean success = false;
 		try {
-			ListenerInvocationObserver observer = this.observer;
-			if (observer != null) {
-				observer.invoke(this.channel, listener, notification);
+			if (this.observer != null) {
+				this.observer.invoke(this.channel, listener, notification);
 			}
 			else {
 				listener.invoke(notification);

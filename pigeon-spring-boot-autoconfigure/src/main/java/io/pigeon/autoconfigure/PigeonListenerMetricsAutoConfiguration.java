@@ -48,9 +48,11 @@ public final class PigeonListenerMetricsAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ListenerMetrics pigeonListenerMetrics(MeterRegistry meterRegistry, PigeonProperties properties,
-				ObjectProvider<PigeonListenerEndpointRegistry> listenerRegistry, ObjectProvider<DataSource> dataSource,
+				ObjectProvider<PigeonListenerEndpointRegistry> listenerRegistry, ObjectProvider<PigeonDatabase> database,
 				Environment environment) {
-			DataSource pool = dataSource.getIfUnique();
+			// The database Pigeon uses, so that several DataSources resolve as everywhere else in Pigeon.
+			PigeonDatabase pigeonDatabase = database.getIfAvailable();
+			DataSource pool = (pigeonDatabase != null) ? pigeonDatabase.dataSource() : null;
 			return new MicrometerListenerMetrics(meterRegistry, (channel) -> {
 				// Looked up when read: the registry is created after the metrics it records to.
 				PigeonListenerEndpointRegistry registry = listenerRegistry.getIfAvailable();

@@ -57,17 +57,18 @@ enum FiringMode {
 	}
 
 	/**
-	 * Return whether a trigger in this mode fires in sessions with a replication role.
-	 * @param replicationRole a {@code session_replication_role}, {@code origin} when unknown
-	 * @return whether it fires
+	 * Return whether a trigger in this mode is silenced for the sessions that start with a
+	 * replication role. {@link #REPLICA} counts as enabled: it is set where the writes to
+	 * watch come from replication.
+	 * @param replicationRole the {@code session_replication_role} new sessions start with,
+	 * {@code null} when unknown
+	 * @return whether it is silenced
 	 */
-	boolean firesWith(@Nullable String replicationRole) {
-		boolean replica = REPLICA_ROLE.equals(replicationRole);
+	boolean silencedFor(@Nullable String replicationRole) {
 		return switch (this) {
-			case ORIGIN -> !replica;
-			case ALWAYS -> true;
-			case REPLICA -> replica;
-			case DISABLED -> false;
+			case ORIGIN -> REPLICA_ROLE.equals(replicationRole);
+			case ALWAYS, REPLICA -> false;
+			case DISABLED -> true;
 		};
 	}
 

@@ -59,8 +59,9 @@ final class InstallScripts {
 	 * @return the statement
 	 */
 	String restoreFiringMode(TriggerDefinition definition, String keyword) {
-		return "ALTER TABLE " + SqlIdentifiers.quote(definition.schema()) + "." + SqlIdentifiers.quote(definition.table())
-				+ " ENABLE " + keyword + " TRIGGER " + SqlIdentifiers.quote(definition.name());
+		return "ALTER TABLE " + SqlIdentifiers.quote(definition.schema()) + "."
+				+ SqlIdentifiers.quote(definition.table()) + " ENABLE " + keyword + " TRIGGER "
+				+ SqlIdentifiers.quote(definition.name());
 	}
 
 	String dropTrigger(Entry entry) {

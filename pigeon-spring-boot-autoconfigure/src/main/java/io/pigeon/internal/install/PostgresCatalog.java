@@ -146,7 +146,8 @@ final class PostgresCatalog {
 				+ " UNION ALL SELECT i.position, t.oid, t.tgrelid, t.tgenabled, true FROM pg_catalog.pg_trigger t"
 				+ " JOIN instance i ON t.tgparentid = i.oid)"
 				+ " SELECT i.position, n.nspname, c.relname, i.tgenabled, i.clone FROM instance i"
-				+ " JOIN pg_catalog.pg_class c ON c.oid = i.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+				+ " JOIN pg_catalog.pg_class c ON c.oid = i.tgrelid"
+				+ " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 				+ " ORDER BY i.position, i.clone, n.nspname, c.relname";
 		List<TriggerInstance> instances = new ArrayList<>();
 		try (PreparedStatement statement = prepare(sql, textArray(names, TriggerName::schema),
@@ -172,7 +173,8 @@ final class PostgresCatalog {
 	@Nullable String defaultReplicationRole() throws SQLException {
 		return queryString("SELECT coalesce((SELECT substr(cfg, length('session_replication_role=') + 1)"
 				+ " FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) AS cfg WHERE s.setrole = 0"
-				+ " AND s.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))"
+				+ " AND s.setdatabase IN (0,"
+				+ " (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))"
 				+ " AND starts_with(cfg, 'session_replication_role=') ORDER BY s.setdatabase DESC LIMIT 1),"
 				+ " (SELECT reset_val FROM pg_catalog.pg_settings WHERE name = 'session_replication_role'))");
 	}

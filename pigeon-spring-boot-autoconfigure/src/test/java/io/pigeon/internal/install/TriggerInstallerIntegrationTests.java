@@ -116,7 +116,8 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 		sql("ALTER TABLE " + events + "_2 DISABLE TRIGGER watch");
 		assertThat(install(table("events", "name=watch")).installed()).isEqualTo(1);
 		assertThat(firingModes("watch")).containsExactly("events|O", "events_1|O", "events_2|O");
-		assertThat(notificationOf("events", "INSERT INTO " + events + " VALUES (150)")).contains("\"table\":\"events\"");
+		assertThat(notificationOf("events", "INSERT INTO " + events + " VALUES (150)"))
+			.contains("\"table\":\"events\"");
 	}
 
 	@Test

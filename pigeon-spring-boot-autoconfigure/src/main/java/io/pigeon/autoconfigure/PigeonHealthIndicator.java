@@ -2,8 +2,11 @@ package io.pigeon.autoconfigure;
 
 import java.time.Instant;
 
+import io.pigeon.internal.install.TriggerStateChecker;
+import io.pigeon.internal.install.TriggerStates;
 import io.pigeon.internal.listener.ListenerStatus;
 import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -20,6 +23,8 @@ public class PigeonHealthIndicator extends AbstractHealthIndicator {
 
 	private final PigeonListenerEndpointRegistry registry;
 
+	private @Nullable TriggerStateChecker triggerStateChecker;
+
 	/**
 	 * Create a new health indicator.
 	 * @param registry the listener whose health to report
@@ -27,6 +32,15 @@ public class PigeonHealthIndicator extends AbstractHealthIndicator {
 	public PigeonHealthIndicator(PigeonListenerEndpointRegistry registry) {
 		super("Pigeon listener health check failed");
 		this.registry = registry;
+	}
+
+	/**
+	 * Report the installed triggers' state as the detail {@code triggers}; it never changes
+	 * the status, since a disabled trigger is the same for every instance.
+	 * @param triggerStateChecker the periodic check of the triggers, or {@code null}
+	 */
+	public void setTriggerStateChecker(@Nullable TriggerStateChecker triggerStateChecker) {
+		this.triggerStateChecker = triggerStateChecker;
 	}
 
 	@Override
@@ -48,6 +62,10 @@ public class PigeonHealthIndicator extends AbstractHealthIndicator {
 			builder.withDetail("disconnectedSince", disconnectedSince)
 				.withDetail("failedAttempts", status.getFailedAttempts())
 				.withDetail("error", status.getLastError());
+		}
+		TriggerStates triggers = (this.triggerStateChecker != null) ? this.triggerStateChecker.getStates() : null;
+		if (triggers != null) {
+			builder.withDetail("triggers", triggers.asDetail());
 		}
 	}
 

@@ -1,7 +1,9 @@
 package io.pigeon.autoconfigure;
 
+import io.pigeon.internal.install.TriggerStateChecker;
 import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -24,8 +26,11 @@ public final class PigeonListenerHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "pigeonHealthIndicator")
-	PigeonHealthIndicator pigeonHealthIndicator(PigeonListenerEndpointRegistry registry) {
-		return new PigeonHealthIndicator(registry);
+	PigeonHealthIndicator pigeonHealthIndicator(PigeonListenerEndpointRegistry registry,
+			ObjectProvider<TriggerStateChecker> triggerStateChecker) {
+		PigeonHealthIndicator indicator = new PigeonHealthIndicator(registry);
+		indicator.setTriggerStateChecker(triggerStateChecker.getIfAvailable());
+		return indicator;
 	}
 
 }

@@ -176,6 +176,54 @@ public class PigeonProperties {
 			this.password = password;
 		}
 
+		/**
+		 * Periodic check that the installed triggers still fire.
+		 */
+		private final TriggerCheck triggerCheck = new TriggerCheck();
+
+		public TriggerCheck getTriggerCheck() {
+			return this.triggerCheck;
+		}
+
+		/**
+		 * The periodic check of the installed triggers' state, reported in the health detail
+		 * {@code triggers} of the {@code pigeon} health indicator and logged once per change:
+		 * it notices a trigger (or its clone on a partition) disabled after start-up, and new
+		 * sessions starting with {@code session_replication_role = replica} because of
+		 * {@code ALTER DATABASE ... SET} or the server's configuration. It only reads the
+		 * catalog; mode {@code auto} repairs at the next start.
+		 */
+		public static class TriggerCheck {
+
+			/**
+			 * Whether to check the installed triggers' state periodically.
+			 */
+			private boolean enabled = true;
+
+			/**
+			 * Time between two checks of the installed triggers' state, the first one after
+			 * start-up included.
+			 */
+			private Duration interval = Duration.ofMinutes(1);
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public Duration getInterval() {
+				return this.interval;
+			}
+
+			public void setInterval(Duration interval) {
+				this.interval = interval;
+			}
+
+		}
+
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.List;
 import io.pigeon.internal.install.InstallHistory.Entry;
 import io.pigeon.internal.install.InstallPlan.LeftOver;
 import io.pigeon.internal.install.InstallPlan.PlannedTrigger;
+import io.pigeon.internal.install.PostgresCatalog.LiveTrigger;
 import io.pigeon.internal.sql.TriggerDefinition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -102,6 +103,7 @@ final class InstallExecutor {
 		else {
 			statement.execute(script.createOrReplaceFunction());
 			statement.execute(script.createOrReplaceTrigger());
+			restoreFiringMode(statement, planned);
 			if (!entry.function().equals(definition.function())) {
 				dropFunctionIfUnused(statement, plan, entry);
 			}
@@ -109,6 +111,19 @@ final class InstallExecutor {
 		if (statement.executeUpdate(script.recordInstall()) != 1) {
 			throw new SQLException("The history could not record " + planned.trigger().describe()
 					+ ": it is not in the catalog");
+		}
+	}
+
+	/**
+	 * Set the firing mode an operator gave the trigger ({@code ENABLE ALWAYS} or
+	 * {@code ENABLE REPLICA}) again, in the transaction that replaced it and so reset it; on a
+	 * partitioned table PostgreSQL passes it on to every partition's clone.
+	 */
+	private void restoreFiringMode(Statement statement, PlannedTrigger planned) throws SQLException {
+		LiveTrigger live = planned.live();
+		String keyword = (live != null) ? FiringMode.of(live.enabled()).restoreKeyword() : null;
+		if (keyword != null) {
+			statement.execute(this.scripts.restoreFiringMode(planned.trigger().definition(), keyword));
 		}
 	}
 

@@ -156,6 +156,9 @@ record InstallPlan(SupportDrift support, String schema, List<PlannedTrigger> tri
 				case DROPPED -> name + " was dropped outside Pigeon";
 				case DISABLED ->
 					name + " is disabled (pg_trigger.tgenabled = '" + ((live != null) ? live.enabled() : '?') + "')";
+				case DISABLED_ON_PARTITION -> name + " is disabled on partition"
+						+ ((live != null && live.disabledClones().size() > 1) ? "s " : " ")
+						+ ((live != null) ? String.join(", ", live.disabledClones()) : "?");
 				case RECREATED -> name + " was re-created outside Pigeon";
 				case ALTERED -> name + " was altered outside Pigeon";
 				case FUNCTION_RECREATED -> function + " was re-created outside Pigeon";

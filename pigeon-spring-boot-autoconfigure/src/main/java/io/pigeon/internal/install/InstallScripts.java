@@ -1,6 +1,7 @@
 package io.pigeon.internal.install;
 
 import io.pigeon.internal.install.InstallHistory.Entry;
+import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.TriggerDefinition;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
 
@@ -48,6 +49,19 @@ final class InstallScripts {
 		return new TriggerScript(createFunction, this.generator.createOrReplaceFunction(definition), createTrigger,
 				this.generator.createOrReplaceTrigger(definition), this.history.recordInstall(definition, checksum),
 				checksum);
+	}
+
+	/**
+	 * Return {@code ALTER TABLE ... ENABLE ALWAYS | REPLICA TRIGGER}, setting a trigger's
+	 * firing mode back after {@code CREATE OR REPLACE TRIGGER} reset it.
+	 * @param definition the trigger
+	 * @param keyword {@code ALWAYS} or {@code REPLICA}
+	 * @return the statement
+	 */
+	String restoreFiringMode(TriggerDefinition definition, String keyword) {
+		return "ALTER TABLE " + SqlIdentifiers.quote(definition.schema()) + "."
+				+ SqlIdentifiers.quote(definition.table()) + " ENABLE " + keyword + " TRIGGER "
+				+ SqlIdentifiers.quote(definition.name());
 	}
 
 	String dropTrigger(Entry entry) {

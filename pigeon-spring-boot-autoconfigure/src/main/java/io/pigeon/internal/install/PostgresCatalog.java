@@ -1,11 +1,13 @@
 package io.pigeon.internal.install;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
@@ -105,14 +107,80 @@ final class PostgresCatalog {
 				+ " JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid"
 				+ " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
 				+ " WHERE t.tgrelid = " + RELATION_OID + " AND t.tgname = ? AND NOT t.tgisinternal";
+		LiveTrigger live;
 		try (PreparedStatement statement = prepare(sql, schema, table, name);
 				ResultSet result = statement.executeQuery()) {
 			if (!result.next()) {
 				return null;
 			}
-			return new LiveTrigger(result.getLong(1), result.getString(2).charAt(0), result.getString(3),
-					result.getLong(4), result.getString(5), result.getString(6), result.getString(7));
+			live = new LiveTrigger(result.getLong(1), result.getString(2).charAt(0), result.getString(3),
+					result.getLong(4), result.getString(5), result.getString(6), result.getString(7), List.of());
 		}
+		List<String> disabledClones = new ArrayList<>();
+		for (TriggerInstance instance : instances(List.of(new TriggerName(schema, table, name)))) {
+			if (instance.onPartition() && FiringMode.of(instance.enabled()) == FiringMode.DISABLED) {
+				disabledClones.add(instance.describeRelation());
+			}
+		}
+		return disabledClones.isEmpty() ? live : live.withDisabledClones(disabledClones);
+	}
+
+	/**
+	 * Return every instance of some triggers in one query: each trigger itself and, on a
+	 * partitioned table, the clones PostgreSQL gives its partitions (at every level), which an
+	 * operator can disable one by one.
+	 * @param names the triggers
+	 * @return the instances, each with the index of its trigger in {@code names}; none for a
+	 * trigger that does not exist
+	 * @throws SQLException on a database error
+	 */
+	List<TriggerInstance> instances(List<TriggerName> names) throws SQLException {
+		String sql = "WITH RECURSIVE configured(position, nsp, rel, tgname) AS ("
+				+ "SELECT u.ord::int - 1, u.nsp, u.rel, u.tgname FROM unnest(?::text[], ?::text[], ?::text[])"
+				+ " WITH ORDINALITY AS u(nsp, rel, tgname, ord)),"
+				+ " instance(position, oid, tgrelid, tgenabled, clone) AS ("
+				+ "SELECT cf.position, t.oid, t.tgrelid, t.tgenabled, false FROM configured cf"
+				+ " JOIN pg_catalog.pg_namespace n ON n.nspname = cf.nsp"
+				+ " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = cf.rel"
+				+ " JOIN pg_catalog.pg_trigger t ON t.tgrelid = c.oid AND t.tgname = cf.tgname AND NOT t.tgisinternal"
+				+ " UNION ALL SELECT i.position, t.oid, t.tgrelid, t.tgenabled, true FROM pg_catalog.pg_trigger t"
+				+ " JOIN instance i ON t.tgparentid = i.oid)"
+				+ " SELECT i.position, n.nspname, c.relname, i.tgenabled, i.clone FROM instance i"
+				+ " JOIN pg_catalog.pg_class c ON c.oid = i.tgrelid"
+				+ " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+				+ " ORDER BY i.position, i.clone, n.nspname, c.relname";
+		List<TriggerInstance> instances = new ArrayList<>();
+		try (PreparedStatement statement = prepare(sql, textArray(names, TriggerName::schema),
+				textArray(names, TriggerName::table), textArray(names, TriggerName::name));
+				ResultSet result = statement.executeQuery()) {
+			while (result.next()) {
+				int position = result.getInt(1);
+				instances.add(new TriggerInstance(position, names.get(position), result.getString(2),
+						result.getString(3), result.getString(4).charAt(0), result.getBoolean(5)));
+			}
+		}
+		return instances;
+	}
+
+	/**
+	 * Return the {@code session_replication_role} that sessions opening now start with: the
+	 * database's own setting ({@code ALTER DATABASE ... SET}, or {@code ALTER ROLE ALL}), else the
+	 * server's ({@code postgresql.conf}, {@code ALTER SYSTEM} once reloaded). A role's or a
+	 * session's own setting cannot be seen from another session.
+	 * @return the role, e.g. {@code origin} or {@code replica}
+	 * @throws SQLException on a database error
+	 */
+	@Nullable String defaultReplicationRole() throws SQLException {
+		return queryString("SELECT coalesce((SELECT substr(cfg, length('session_replication_role=') + 1)"
+				+ " FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) AS cfg WHERE s.setrole = 0"
+				+ " AND s.setdatabase IN (0,"
+				+ " (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))"
+				+ " AND starts_with(cfg, 'session_replication_role=') ORDER BY s.setdatabase DESC LIMIT 1),"
+				+ " (SELECT reset_val FROM pg_catalog.pg_settings WHERE name = 'session_replication_role'))");
+	}
+
+	private Array textArray(List<TriggerName> names, Function<TriggerName, String> part) throws SQLException {
+		return this.connection.createArrayOf("text", names.stream().map(part).toArray());
 	}
 
 	/**
@@ -247,9 +315,58 @@ final class PostgresCatalog {
 	 * @param functionSchema the schema of the function it calls
 	 * @param functionName the name of the function it calls
 	 * @param functionFingerprint the function's {@link #FUNCTION_FINGERPRINT}
+	 * @param disabledClones the partitions, as {@code schema.table}, where the trigger's clone
+	 * is disabled; empty on a table that is not partitioned
 	 */
 	record LiveTrigger(long oid, char enabled, String fingerprint, long functionOid, String functionSchema,
-			String functionName, String functionFingerprint) {
+			String functionName, String functionFingerprint, List<String> disabledClones) {
+
+		LiveTrigger {
+			disabledClones = List.copyOf(disabledClones);
+		}
+
+		LiveTrigger withDisabledClones(List<String> clones) {
+			return new LiveTrigger(this.oid, this.enabled, this.fingerprint, this.functionOid, this.functionSchema,
+					this.functionName, this.functionFingerprint, clones);
+		}
+
+	}
+
+	/**
+	 * The name of a trigger.
+	 *
+	 * @param schema the table's schema
+	 * @param table the table's name
+	 * @param name the trigger's name
+	 */
+	record TriggerName(String schema, String table, String name) {
+
+	}
+
+	/**
+	 * One instance of a trigger: the trigger itself, or its clone on a partition.
+	 *
+	 * @param position the index of its trigger among those asked for
+	 * @param trigger the trigger's name
+	 * @param schema the schema of the table it is on
+	 * @param table the table it is on, a partition for a clone
+	 * @param enabled {@code pg_trigger.tgenabled}
+	 * @param onPartition whether it is a clone on a partition
+	 */
+	record TriggerInstance(int position, TriggerName trigger, String schema, String table, char enabled,
+			boolean onPartition) {
+
+		String describeRelation() {
+			return this.schema + "." + this.table;
+		}
+
+		/**
+		 * Return the instance as operators name it, e.g. {@code public.items.pigeon_items_notify}.
+		 * @return the name
+		 */
+		String describe() {
+			return describeRelation() + "." + this.trigger.name();
+		}
 
 	}
 

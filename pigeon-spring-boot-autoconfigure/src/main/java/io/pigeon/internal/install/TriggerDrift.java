@@ -33,10 +33,17 @@ enum TriggerDrift {
 	DROPPED,
 
 	/**
-	 * The trigger was disabled ({@code pg_trigger.tgenabled} is not {@code O}): it is replaced,
-	 * which enables it.
+	 * The trigger was disabled ({@code pg_trigger.tgenabled} is {@code D}): it is replaced,
+	 * which enables it. {@code ENABLE ALWAYS} ({@code A}) and {@code ENABLE REPLICA}
+	 * ({@code R}) are enabled, and kept when the trigger is replaced.
 	 */
 	DISABLED,
+
+	/**
+	 * The trigger's clone on one or more partitions was disabled: it is replaced, which
+	 * enables every clone.
+	 */
+	DISABLED_ON_PARTITION,
 
 	/**
 	 * The trigger was dropped and created again, even identically: it is replaced.
@@ -76,8 +83,6 @@ enum TriggerDrift {
 	 */
 	LEFT_OVER_DROPPED;
 
-	private static final char ENABLED = 'O';
-
 	/**
 	 * Classify a configured trigger. Changes made outside Pigeon are named before a changed
 	 * configuration: they are what a reader of the database has to explain.
@@ -93,8 +98,11 @@ enum TriggerDrift {
 		if (live == null) {
 			return DROPPED;
 		}
-		if (live.enabled() != ENABLED) {
+		if (FiringMode.of(live.enabled()) == FiringMode.DISABLED) {
 			return DISABLED;
+		}
+		if (!live.disabledClones().isEmpty()) {
+			return DISABLED_ON_PARTITION;
 		}
 		if (live.oid() != entry.triggerOid()) {
 			return RECREATED;

@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one set of rules a trigger's combination of events, level, timing, columns and
  * {@code update-of} must follow: those PostgreSQL enforces (TRUNCATE only per statement,
- * INSTEAD OF only on views and per row, no transition table on a view, ...) and those of
- * Pigeon's payload (no row data at statement level, {@code include-old} only with UPDATE).
+ * INSTEAD OF only on views and per row, no transition table on a view, ...), those of
+ * coverage (no statement-level trigger on a partitioned table, which would miss writes to its
+ * partitions) and those of Pigeon's payload (no row data at statement level,
+ * {@code include-old} only with UPDATE).
  * <p>
  * The installer checks a configuration with the catalog's view of each relation and reports
  * every violation under its property path; {@link TriggerSqlGenerator} checks without it and
@@ -92,6 +94,19 @@ public final class TriggerRules {
 						+ describe(definition, target) + " is a " + target.kind(),
 						(key) -> "Set '" + key.apply("timing") + "' to after (or before)."));
 			}
+		}
+		else if (target != null && target.kind() == TriggerTarget.Kind.PARTITIONED_TABLE
+				&& definition.level() == TriggerLevel.STATEMENT) {
+			// PostgreSQL clones only row-level triggers onto partitions: a statement that names a
+			// partition would go unnoticed. Installing a copy on each partition would still miss
+			// partitions attached later, so the configuration must say what it covers.
+			violations.add(new TriggerViolation("level", null,
+					"statement-level triggers on a partitioned table fire only for statements that name it, not for "
+							+ "those writing to a partition directly, and " + describe(definition, target)
+							+ " is a partitioned table",
+					(key) -> "Set '" + key.apply("level") + "' to row (PostgreSQL gives row-level triggers to every "
+							+ "partition, including those created later), or configure the statement-level trigger "
+							+ "on each partition that is written to directly."));
 		}
 		else if (isView(target) && TriggerSqlGenerator.countsRows(definition)) {
 			violations.add(new TriggerViolation("timing", null,

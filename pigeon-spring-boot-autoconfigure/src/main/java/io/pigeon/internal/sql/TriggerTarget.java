@@ -33,7 +33,8 @@ public record TriggerTarget(Kind kind, List<String> columns) {
 		TABLE("table"),
 
 		/**
-		 * A partitioned table; its triggers apply to every partition.
+		 * A partitioned table; PostgreSQL gives its row-level triggers to every partition, but
+		 * its statement-level triggers fire only for statements naming it.
 		 */
 		PARTITIONED_TABLE("partitioned table"),
 

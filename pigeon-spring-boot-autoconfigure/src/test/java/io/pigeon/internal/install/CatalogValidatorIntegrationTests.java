@@ -36,7 +36,10 @@ class CatalogValidatorIntegrationTests extends InstallIntegrationTestSupport {
 				"CREATE MATERIALIZED VIEW " + this.schema + ".items_count AS SELECT count(*) FROM " + this.schema
 						+ ".items",
 				"CREATE TABLE " + this.schema + "." + LONG_TABLE + " (id int)",
-				"CREATE TABLE " + this.schema + ".history (id int)");
+				"CREATE TABLE " + this.schema + ".history (id int)",
+				"CREATE TABLE " + this.schema + ".events (id int) PARTITION BY RANGE (id)",
+				"CREATE TABLE " + this.schema + ".events_1 PARTITION OF " + this.schema
+						+ ".events FOR VALUES FROM (0) TO (100)");
 	}
 
 	static Stream<Arguments> badConfigurations() {
@@ -73,6 +76,10 @@ class CatalogValidatorIntegrationTests extends InstallIntegrationTestSupport {
 						TRIGGER + ".timing=before"),
 				bad("counting statement trigger on a view", TRIGGER + ".timing", "PostgreSQL refuses on views",
 						"${schema}", TABLE + ".name=items_view", TRIGGER + ".level=statement",
+						TRIGGER + ".events=insert"),
+				bad("statement level on a partitioned table", TRIGGER + ".level",
+						"statement-level triggers on a partitioned table fire only for statements that name it",
+						"${schema}", TABLE + ".name=events", TRIGGER + ".level=statement",
 						TRIGGER + ".events=insert"),
 				bad("truncate at row level", TRIGGER + ".events[1]", "truncate triggers fire only at statement level",
 						"${schema}", "${items}", TRIGGER + ".events=insert,truncate"),

@@ -1,5 +1,7 @@
 package io.pigeon.internal.install;
 
+import java.util.List;
+
 import io.pigeon.internal.install.InstallHistory.Entry;
 import io.pigeon.internal.install.PostgresCatalog.LiveTrigger;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,13 @@ class TriggerDriftTests {
 	private static final Entry ENTRY = new Entry("shop", "items", "watch", "watch_fn", "items", "sum", 10, 20, "tfp",
 			"ffp");
 
-	private static final LiveTrigger LIVE = new LiveTrigger(10, 'O', "tfp", 20, "shop", "watch_fn", "ffp");
+	private static final LiveTrigger LIVE = live(10, 'O', "tfp", 20, "ffp");
+
+	private static LiveTrigger live(long oid, char enabled, String fingerprint, long functionOid,
+			String functionFingerprint) {
+		return new LiveTrigger(oid, enabled, fingerprint, functionOid, "shop", "watch_fn", functionFingerprint,
+				List.of());
+	}
 
 	@Test
 	void triggerWithoutRecordIsNotInstalledOrForeign() {
@@ -31,16 +39,30 @@ class TriggerDriftTests {
 	@Test
 	void eachChangeOutsidePigeonHasItsOwnDrift() {
 		assertThat(TriggerDrift.of(ENTRY, null, "sum")).isEqualTo(TriggerDrift.DROPPED);
-		assertThat(TriggerDrift.of(ENTRY, new LiveTrigger(10, 'D', "tfp", 20, "shop", "watch_fn", "ffp"), "sum"))
+		assertThat(TriggerDrift.of(ENTRY, live(10, 'D', "tfp", 20, "ffp"), "sum"))
 			.isEqualTo(TriggerDrift.DISABLED);
-		assertThat(TriggerDrift.of(ENTRY, new LiveTrigger(11, 'O', "tfp", 20, "shop", "watch_fn", "ffp"), "sum"))
+		assertThat(TriggerDrift.of(ENTRY, live(11, 'O', "tfp", 20, "ffp"), "sum"))
 			.isEqualTo(TriggerDrift.RECREATED);
-		assertThat(TriggerDrift.of(ENTRY, new LiveTrigger(10, 'O', "other", 20, "shop", "watch_fn", "ffp"), "sum"))
+		assertThat(TriggerDrift.of(ENTRY, live(10, 'O', "other", 20, "ffp"), "sum"))
 			.isEqualTo(TriggerDrift.ALTERED);
-		assertThat(TriggerDrift.of(ENTRY, new LiveTrigger(10, 'O', "tfp", 21, "shop", "watch_fn", "ffp"), "sum"))
+		assertThat(TriggerDrift.of(ENTRY, live(10, 'O', "tfp", 21, "ffp"), "sum"))
 			.isEqualTo(TriggerDrift.FUNCTION_RECREATED);
-		assertThat(TriggerDrift.of(ENTRY, new LiveTrigger(10, 'O', "tfp", 20, "shop", "watch_fn", "other"), "sum"))
+		assertThat(TriggerDrift.of(ENTRY, live(10, 'O', "tfp", 20, "other"), "sum"))
 			.isEqualTo(TriggerDrift.FUNCTION_EDITED);
+	}
+
+	@Test
+	void enableAlwaysAndEnableReplicaAreEnabled() {
+		assertThat(TriggerDrift.of(ENTRY, live(10, 'A', "tfp", 20, "ffp"), "sum")).isEqualTo(TriggerDrift.UP_TO_DATE);
+		assertThat(TriggerDrift.of(ENTRY, live(10, 'R', "tfp", 20, "ffp"), "sum")).isEqualTo(TriggerDrift.UP_TO_DATE);
+	}
+
+	@Test
+	void aCloneDisabledOnAPartitionIsNamedAfterTheTriggerItselfDisabled() {
+		LiveTrigger cloneDisabled = LIVE.withDisabledClones(List.of("shop.items_2026"));
+		assertThat(TriggerDrift.of(ENTRY, cloneDisabled, "sum")).isEqualTo(TriggerDrift.DISABLED_ON_PARTITION);
+		LiveTrigger bothDisabled = live(10, 'D', "tfp", 20, "ffp").withDisabledClones(List.of("shop.items_2026"));
+		assertThat(TriggerDrift.of(ENTRY, bothDisabled, "sum")).isEqualTo(TriggerDrift.DISABLED);
 	}
 
 	@Test

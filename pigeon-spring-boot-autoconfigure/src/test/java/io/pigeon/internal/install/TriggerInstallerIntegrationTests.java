@@ -107,6 +107,51 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 	}
 
 	@Test
+	void aCloneDisabledOnOnePartitionIsEnabledAgain() throws SQLException {
+		String events = this.schema + ".events";
+		sql("CREATE TABLE " + events + " (id int) PARTITION BY RANGE (id)",
+				"CREATE TABLE " + events + "_1 PARTITION OF " + events + " FOR VALUES FROM (0) TO (100)",
+				"CREATE TABLE " + events + "_2 PARTITION OF " + events + " FOR VALUES FROM (100) TO (200)");
+		install(table("events", "name=watch"));
+		sql("ALTER TABLE " + events + "_2 DISABLE TRIGGER watch");
+		assertThat(install(table("events", "name=watch")).installed()).isEqualTo(1);
+		assertThat(firingModes("watch")).containsExactly("events|O", "events_1|O", "events_2|O");
+		assertThat(notificationOf("events", "INSERT INTO " + events + " VALUES (150)"))
+			.contains("\"table\":\"events\"");
+	}
+
+	@Test
+	void triggersSetToFireAlwaysOrOnReplicasAreLeftAsTheyAre() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".items (id int, name text)");
+		install(table("items", "name=watch"));
+		sql("ALTER TABLE " + this.schema + ".items ENABLE ALWAYS TRIGGER watch");
+		List<String> catalog = catalogSnapshot();
+		assertThat(install(table("items", "name=watch")).installed()).isZero();
+		assertThat(catalogSnapshot()).isEqualTo(catalog);
+		assertThat(firingModes("watch")).containsExactly("items|A");
+	}
+
+	@Test
+	void aReplacedTriggerKeepsTheFiringModeItWasSetTo() throws SQLException {
+		String events = this.schema + ".events";
+		sql("CREATE TABLE " + this.schema + ".items (id int, name text)",
+				"CREATE TABLE " + events + " (id int) PARTITION BY RANGE (id)",
+				"CREATE TABLE " + events + "_1 PARTITION OF " + events + " FOR VALUES FROM (0) TO (100)");
+		String[] items = table("items", "name=watch");
+		String[] eventsTable = { "pigeon.schemas[0].tables[1].name=events",
+				"pigeon.schemas[0].tables[1].triggers[0].name=watch",
+				"pigeon.schemas[0].tables[1].triggers[0].function=events_watch_fn" };
+		install(concat(items, eventsTable));
+		sql("ALTER TABLE " + this.schema + ".items ENABLE ALWAYS TRIGGER watch",
+				"ALTER TABLE " + events + " ENABLE REPLICA TRIGGER watch");
+		String[] changed = concat(table("items", "name=watch", "events=insert"),
+				concat(eventsTable, "pigeon.schemas[0].tables[1].triggers[0].events=insert"));
+		assertThat(install(changed).installed()).isEqualTo(2);
+		assertThat(firingModes("watch")).containsExactly("events|R", "events_1|R", "items|A");
+		assertThat(install(changed).installed()).isZero();
+	}
+
+	@Test
 	void restartWithTheSameConfigurationExecutesNoDdl() throws SQLException {
 		sql("CREATE TABLE " + this.schema + ".items (id int, name text)",
 				"CREATE TABLE " + this.schema + ".orders (id int)");
@@ -381,6 +426,16 @@ class TriggerInstallerIntegrationTests extends InstallIntegrationTestSupport {
 	/**
 	 * Listen on a channel, run a write and return the payload of the one notification it sent.
 	 */
+	/**
+	 * Return the firing mode of every instance of a trigger in the test's schema, clones
+	 * included, as {@code table|tgenabled} in table order.
+	 */
+	private List<String> firingModes(String trigger) throws SQLException {
+		return rows("SELECT c.relname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+				+ " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + this.schema
+				+ "' AND t.tgname = '" + trigger + "' ORDER BY c.relname");
+	}
+
 	private String notificationOf(String channel, String write) throws SQLException {
 		try (Connection listener = database.connect()) {
 			listener.createStatement().execute("LISTEN \"" + channel + "\"");

@@ -60,6 +60,27 @@ class ValidateModeIntegrationTests extends InstallIntegrationTestSupport {
 	}
 
 	@Test
+	void failsWhenTheTriggerWasDisabledOnOnePartitionByHand() throws SQLException {
+		String events = this.schema + ".events";
+		sql("CREATE TABLE " + events + " (id int) PARTITION BY RANGE (id)",
+				"CREATE TABLE " + events + "_1 PARTITION OF " + events + " FOR VALUES FROM (0) TO (100)",
+				"CREATE TABLE " + events + "_2 PARTITION OF " + events + " FOR VALUES FROM (100) TO (200)");
+		install(table("events", "name=watch"));
+		sql("ALTER TABLE " + events + "_2 DISABLE TRIGGER watch");
+		assertProblems(concat(table("events", "name=watch"), VALIDATE), TRIGGER_PATH + ": trigger \"watch\" on \""
+				+ this.schema + "\".\"events\" is disabled on partition " + this.schema + ".events_2");
+	}
+
+	@Test
+	void passesWhenTheTriggerWasSetToFireAlwaysOrOnReplicas() throws SQLException {
+		install(table("items", "name=watch"));
+		sql("ALTER TABLE " + this.items + " ENABLE ALWAYS TRIGGER watch");
+		start(concat(table("items", "name=watch"), VALIDATE));
+		sql("ALTER TABLE " + this.items + " ENABLE REPLICA TRIGGER watch");
+		start(concat(table("items", "name=watch"), VALIDATE));
+	}
+
+	@Test
 	void failsWhenTheTriggerWasRecreatedByHandEvenIdentically() throws SQLException {
 		install(table("items", "name=watch"));
 		String definition = rows("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'watch' AND tgrelid = '"

@@ -76,6 +76,22 @@ class TriggerRulesTests {
 	}
 
 	@Test
+	void statementLevelTriggersOnAPartitionedTableAreRefusedAtTheirLevel() {
+		TriggerTarget partitioned = new TriggerTarget(Kind.PARTITIONED_TABLE, List.of("id"));
+		assertThat(TriggerRules.check(trigger(STATEMENT, AFTER, INSERT), partitioned)).singleElement()
+			.satisfies((violation) -> {
+				assertThat(violation.location()).isEqualTo("level");
+				assertThat(violation.problem()).isEqualTo("statement-level triggers on a partitioned table fire only "
+						+ "for statements that name it, not for those writing to a partition directly, and "
+						+ "partitioned table \"public\".\"items\" is a partitioned table");
+				assertThat(violation.fix((key) -> "pigeon.x." + key)).startsWith("Set 'pigeon.x.level' to row");
+			});
+		assertThat(TriggerRules.check(trigger(ROW, AFTER, INSERT), partitioned)).isEmpty();
+		assertThat(TriggerRules.check(trigger(STATEMENT, AFTER, INSERT), TABLE)).isEmpty();
+		assertThat(TriggerRules.check(trigger(STATEMENT, AFTER, INSERT), null)).isEmpty();
+	}
+
+	@Test
 	void columnsAreCheckedOneByOne() {
 		TriggerDefinition definition = new TriggerDefinition("public", "items", "t", "f", "items",
 				List.of("id", "", "id", "nope", "n".repeat(64)), false, ROW, List.of(UPDATE), List.of("name", "gone"),

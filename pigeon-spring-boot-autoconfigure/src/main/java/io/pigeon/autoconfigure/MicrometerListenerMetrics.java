@@ -1,18 +1,22 @@
 package io.pigeon.autoconfigure;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pigeon.internal.listener.ListenerMetrics;
+import io.pigeon.internal.listener.RejectionReason;
 
 /**
  * Records the listener's measurements with Micrometer: {@code pigeon.notifications.received} and
  * {@code pigeon.notifications.dropped} (tag {@code channel}), {@code pigeon.listener.invocations}
  * (tags {@code channel}, {@code outcome}), the timers {@code pigeon.listener.duration} (tag
  * {@code channel}) and {@code pigeon.listener.lag} (tag {@code channel}, from the change to its
- * dispatch), and {@code pigeon.listener.reconnects}.
+ * dispatch), {@code pigeon.notifications.rejected} (tags {@code channel}, {@code reason}) and
+ * {@code pigeon.listener.reconnects}.
  *
  * @since 0.1.0
  */
@@ -57,6 +61,8 @@ public class MicrometerListenerMetrics implements ListenerMetrics {
 
 		private final Timer lag;
 
+		private final Map<RejectionReason, Counter> rejected = new EnumMap<>(RejectionReason.class);
+
 		MicrometerChannelMetrics(MeterRegistry registry, String channel) {
 			this.received = Counter.builder("pigeon.notifications.received")
 				.description("Notifications read from the listener connection")
@@ -76,6 +82,13 @@ public class MicrometerListenerMetrics implements ListenerMetrics {
 				.description("Time from a change (the trigger's timestamp) to its dispatch to listener methods")
 				.tag("channel", channel)
 				.register(registry);
+			for (RejectionReason reason : RejectionReason.values()) {
+				this.rejected.put(reason, Counter.builder("pigeon.notifications.rejected")
+					.description("Notifications not delivered because they are forged or not what a method binds")
+					.tag("channel", channel)
+					.tag("reason", reason.tag())
+					.register(registry));
+			}
 		}
 
 		private static Counter invocations(MeterRegistry registry, String channel, String outcome) {
@@ -108,6 +121,11 @@ public class MicrometerListenerMetrics implements ListenerMetrics {
 		public void invoked(boolean success, long nanos) {
 			(success ? this.successes : this.failures).increment();
 			this.duration.record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void rejected(RejectionReason reason) {
+			this.rejected.get(reason).increment();
 		}
 
 	}

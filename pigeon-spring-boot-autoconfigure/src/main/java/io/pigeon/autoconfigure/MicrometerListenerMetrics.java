@@ -1,5 +1,7 @@
 package io.pigeon.autoconfigure;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 
@@ -8,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pigeon.internal.listener.ListenerMetrics;
+import io.pigeon.internal.listener.RejectionReason;
 import io.pigeon.internal.listener.notify.NotificationQueueUsage;
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * {@code pigeon.notifications.dropped} (tag {@code channel}), {@code pigeon.listener.invocations}
  * (tags {@code channel}, {@code outcome}), the timers {@code pigeon.listener.duration} (tag
  * {@code channel}) and {@code pigeon.listener.lag} (tag {@code channel}, from the change to its
- * dispatch), and {@code pigeon.listener.reconnects}; and, when given what they read, the gauges
+ * dispatch), {@code pigeon.notifications.rejected} (tags {@code channel}, {@code reason}) and
+ * {@code pigeon.listener.reconnects}; and, when given what they read, the gauges
  * {@code pigeon.notifications.pending} (tag {@code channel}: notifications received and not yet
  * delivered) and {@code pigeon.notification.queue.usage} (the cluster's
  * {@code pg_notification_queue_usage()}, from 0 to 1).
@@ -99,6 +103,8 @@ public class MicrometerListenerMetrics implements ListenerMetrics {
 
 		private final Timer lag;
 
+		private final Map<RejectionReason, Counter> rejected = new EnumMap<>(RejectionReason.class);
+
 		MicrometerChannelMetrics(MeterRegistry registry, String channel) {
 			this.received = Counter.builder("pigeon.notifications.received")
 				.description("Notifications read from the listener connection")
@@ -118,6 +124,13 @@ public class MicrometerListenerMetrics implements ListenerMetrics {
 				.description("Time from a change (the trigger's timestamp) to its dispatch to listener methods")
 				.tag("channel", channel)
 				.register(registry);
+			for (RejectionReason reason : RejectionReason.values()) {
+				this.rejected.put(reason, Counter.builder("pigeon.notifications.rejected")
+					.description("Notifications not delivered because they are forged or not what a method binds")
+					.tag("channel", channel)
+					.tag("reason", reason.tag())
+					.register(registry));
+			}
 		}
 
 		private static Counter invocations(MeterRegistry registry, String channel, String outcome) {
@@ -150,6 +163,11 @@ public class MicrometerListenerMetrics implements ListenerMetrics {
 		public void invoked(boolean success, long nanos) {
 			(success ? this.successes : this.failures).increment();
 			this.duration.record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void rejected(RejectionReason reason) {
+			this.rejected.get(reason).increment();
 		}
 
 	}

@@ -81,7 +81,7 @@ class PigeonListenerIntegrationTests {
 			// The overflow table exactly as the payload contract defines it.
 			statement.execute("CREATE TABLE \"" + schema + "\".pigeon_overflow (id bigint GENERATED ALWAYS AS "
 					+ "IDENTITY PRIMARY KEY, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT "
-					+ "clock_timestamp())");
+					+ "clock_timestamp(), channel text)");
 		}
 		context = ListenerTestApplication.run(Config.class, "pigeon.install.schema=" + schema,
 				"test.placeholder-channel=placeholder_items");
@@ -170,7 +170,8 @@ class PigeonListenerIntegrationTests {
 		long id;
 		try (Connection connection = PigeonTestDatabase.get().connect();
 				PreparedStatement statement = connection.prepareStatement(
-						"INSERT INTO \"" + schema + "\".pigeon_overflow (payload) VALUES (?) RETURNING id")) {
+						"INSERT INTO \"" + schema + "\".pigeon_overflow (channel, payload) VALUES ('large_items', ?) "
+								+ "RETURNING id")) {
 			statement.setString(1, full);
 			try (ResultSet result = statement.executeQuery()) {
 				result.next();

@@ -92,6 +92,44 @@ class PigeonListenerReconnectIntegrationTests {
 		}
 	}
 
+	@Test
+	void networkFrozenInTheMiddleOfANotificationIsFoundWithinTheBoundAndTheListenerRecovers(CapturedOutput output)
+			throws Exception {
+		PigeonTestDatabase database = PigeonTestDatabase.get();
+		try (FreezableTcpProxy proxy = FreezableTcpProxy.forJdbcUrl(database.getJdbcUrl());
+				ConfigurableApplicationContext context = ListenerTestApplication.run(RecordingListenerApplication.class,
+						withFastFaultDetection("pigeon.listener.url=" + proxy.proxiedUrl(database.getJdbcUrl())));
+				TestNotifier notifier = new TestNotifier(database)) {
+			PigeonHealthIndicator health = context.getBean(PigeonHealthIndicator.class);
+			Recorder recorder = context.getBean(Recorder.class);
+			ReconnectEvents reconnects = context.getBean(ReconnectEvents.class);
+			for (int i = 0; i < 20; i++) {
+				notifier.send(RecordingListenerApplication.CHANNEL, "before " + i + " " + "x".repeat(6000));
+			}
+			await().atMost(TIMEOUT).until(() -> recorder.count(RecordingListenerApplication.CHANNEL) == 20);
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			// Part of the next notification reaches the listener, the rest never does: pgjdbc then
+			// waits for it without a time-out.
+			proxy.freezeAfter(1000);
+			long frozenAt = System.nanoTime();
+			notifier.send(RecordingListenerApplication.CHANNEL, "cut " + "y".repeat(7000));
+			await().atMost(TIMEOUT).until(() -> health.health().getStatus(), Status.DOWN::equals);
+			Duration detection = Duration.ofNanos(System.nanoTime() - frozenAt);
+			// validation-interval (300ms) + validation-timeout (1s) + a margin for the check's period and load
+			assertThat(detection).isLessThan(Duration.ofMillis(300 + 1000 + 1500));
+			proxy.unfreeze();
+			await().atMost(TIMEOUT).until(reconnects::count, (count) -> count == 1);
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			notifier.send(RecordingListenerApplication.CHANNEL, "after recovery " + "z".repeat(6000));
+			await().atMost(TIMEOUT).until(() -> recorder.get(RecordingListenerApplication.CHANNEL)
+				.stream()
+				.anyMatch((payload) -> payload.toString().startsWith("after recovery ")));
+			assertThat(output.getOut()).contains("went on longer than its wait plus pigeon.listener.validation-timeout");
+			assertThat(output.getOut().split(LOST, -1)).hasSize(2);
+			assertThat(output.getOut().split(BACK, -1)).hasSize(2);
+		}
+	}
+
 	private static String[] withFastFaultDetection(String property) {
 		String[] properties = new String[FAST_FAULT_DETECTION.length + 1];
 		System.arraycopy(FAST_FAULT_DETECTION, 0, properties, 0, FAST_FAULT_DETECTION.length);

@@ -54,14 +54,17 @@ public final class ChangePayloads {
 	}
 
 	/**
-	 * A reference to a payload stored in the overflow table.
+	 * A reference to a payload stored in the overflow table: the head of the change built last
+	 * (its transaction, seq 1), which the listener requires the stored payload to match.
 	 * @param action the action
 	 * @param table the table, in schema {@code public}
 	 * @param id the overflow row's id
 	 * @return the payload
 	 */
 	public static String overflow(String action, String table, long id) {
-		return change(action, table).overflow(id).write();
+		return ChangePayloadWriter.change(PigeonAction.valueOf(action), SCHEMA, table).txid(txid.get())
+			.overflow(id)
+			.write();
 	}
 
 	private static ChangePayloadWriter change(String action, String table) {

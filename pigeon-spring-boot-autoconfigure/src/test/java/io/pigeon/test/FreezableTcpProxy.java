@@ -16,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP proxy in front of the test database that can go silent ({@link #freeze()}: connections
  * stay open but nothing is forwarded, like a peer behind a dead network) or refuse connections
  * ({@link #refuse()}: like a server that is down), to test how a client notices and recovers.
+ * {@link #freezeAfter(long)} freezes in the middle of what the server sends, after a given number
+ * of bytes: like a network that fails halfway through a message.
  */
 public final class FreezableTcpProxy implements AutoCloseable {
 
@@ -32,6 +34,11 @@ public final class FreezableTcpProxy implements AutoCloseable {
 	private volatile int port;
 
 	private boolean frozen;
+
+	/**
+	 * Bytes still to forward from the server before freezing, or {@code -1} when unbounded.
+	 */
+	private long downstreamAllowance = -1;
 
 	private volatile boolean closed;
 
@@ -78,11 +85,23 @@ public final class FreezableTcpProxy implements AutoCloseable {
 	}
 
 	/**
+	 * Forward the given number of further bytes from the server to the client, then freeze as
+	 * {@link #freeze()} does; the rest of what the server sent is held until {@link #unfreeze()}.
+	 * @param bytes how many bytes to forward first
+	 */
+	public void freezeAfter(long bytes) {
+		synchronized (this.monitor) {
+			this.downstreamAllowance = bytes;
+		}
+	}
+
+	/**
 	 * Forward again.
 	 */
 	public void unfreeze() {
 		synchronized (this.monitor) {
 			this.frozen = false;
+			this.downstreamAllowance = -1;
 			this.monitor.notifyAll();
 		}
 	}
@@ -124,8 +143,8 @@ public final class FreezableTcpProxy implements AutoCloseable {
 				Socket server = new Socket(this.targetHost, this.targetPort);
 				this.sockets.add(client);
 				this.sockets.add(server);
-				pump(client, server, "test-proxy-up");
-				pump(server, client, "test-proxy-down");
+				pump(client, server, false, "test-proxy-up");
+				pump(server, client, true, "test-proxy-down");
 			}
 			catch (IOException ex) {
 				// Closed by refuse() or close().
@@ -133,7 +152,7 @@ public final class FreezableTcpProxy implements AutoCloseable {
 		}
 	}
 
-	private void pump(Socket from, Socket to, String name) {
+	private void pump(Socket from, Socket to, boolean downstream, String name) {
 		Thread thread = new Thread(() -> {
 			byte[] buffer = new byte[16384];
 			try (from; to) {
@@ -141,9 +160,13 @@ public final class FreezableTcpProxy implements AutoCloseable {
 				OutputStream out = to.getOutputStream();
 				int read;
 				while ((read = in.read(buffer)) != -1) {
-					awaitUnfrozen();
-					out.write(buffer, 0, read);
-					out.flush();
+					int offset = 0;
+					while (offset < read) {
+						int forwardable = awaitForwardable(downstream, read - offset);
+						out.write(buffer, offset, forwardable);
+						out.flush();
+						offset += forwardable;
+					}
 				}
 			}
 			catch (IOException | InterruptedException ex) {
@@ -158,13 +181,26 @@ public final class FreezableTcpProxy implements AutoCloseable {
 		thread.start();
 	}
 
-	private void awaitUnfrozen() throws InterruptedException, SocketException {
+	private int awaitForwardable(boolean downstream, int wanted) throws InterruptedException, SocketException {
 		synchronized (this.monitor) {
-			while (this.frozen && !this.closed) {
-				this.monitor.wait();
-			}
-			if (this.closed) {
-				throw new SocketException("proxy closed");
+			while (true) {
+				while (this.frozen && !this.closed) {
+					this.monitor.wait();
+				}
+				if (this.closed) {
+					throw new SocketException("proxy closed");
+				}
+				if (!downstream || this.downstreamAllowance < 0) {
+					return wanted;
+				}
+				if (this.downstreamAllowance == 0) {
+					this.frozen = true;
+					this.downstreamAllowance = -1;
+					continue;
+				}
+				int forwardable = (int) Math.min(wanted, this.downstreamAllowance);
+				this.downstreamAllowance -= forwardable;
+				return forwardable;
 			}
 		}
 	}

@@ -206,7 +206,7 @@ final class PostgresCatalog {
 	 */
 	boolean supportObjectsExist(String schema) throws SQLException {
 		String store = SqlIdentifiers.quote(schema) + "."
-				+ SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION) + "(text)";
+				+ SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION) + "(text, text)";
 		return relation(schema, TriggerSqlGenerator.OVERFLOW_TABLE) != null
 				&& exists("SELECT 1 WHERE pg_catalog.to_regprocedure(?) IS NOT NULL", store);
 	}

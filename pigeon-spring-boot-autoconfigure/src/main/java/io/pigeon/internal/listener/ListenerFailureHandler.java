@@ -63,7 +63,7 @@ public final class ListenerFailureHandler {
 		}
 	}
 
-	static String excerpt(String payload) {
+	public static String excerpt(String payload) {
 		if (payload.length() <= EXCERPT_LENGTH) {
 			return payload;
 		}

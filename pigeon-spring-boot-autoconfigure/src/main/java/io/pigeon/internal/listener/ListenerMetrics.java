@@ -89,6 +89,14 @@ public interface ListenerMetrics {
 		 */
 		void invoked(boolean success, long nanos);
 
+		/**
+		 * Record a notification that was not delivered to a listener method because it is forged
+		 * or not what the method binds.
+		 * @param reason why
+		 */
+		default void rejected(RejectionReason reason) {
+		}
+
 	}
 
 }

@@ -8,6 +8,7 @@ import io.pigeon.PigeonAction;
 import io.pigeon.PigeonErrorHandler;
 import io.pigeon.PigeonEvent;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -196,9 +197,9 @@ public final class MethodListenerAdapter {
 		String schema = notification.schema();
 		String table = notification.table();
 		if (action == null || schema == null || table == null) {
-			throw new IllegalArgumentException("The payload is not a Pigeon change notification (a JSON object with "
-					+ "a known action, a schema and a table), so it cannot be bound to a PigeonEvent: take "
-					+ "(String payload) to receive any payload sent to the channel");
+			throw new RejectedNotificationException(RejectionReason.NOT_A_CHANGE, "the payload is not a Pigeon "
+					+ "change notification (a JSON object with a known action, a schema and a table), so it cannot "
+					+ "be bound to a PigeonEvent: take (String payload) to receive any payload sent to the channel");
 		}
 		ChangeEnvelope<?> envelope = envelope(notification);
 		return PigeonEvent.<Object>builder(notification.channel(), action, schema, table)
@@ -214,7 +215,14 @@ public final class MethodListenerAdapter {
 			return envelope(notification).data();
 		}
 		// Any other JSON sent to the channel (for example with PigeonTemplate) is bound whole.
-		return this.jsonMapper.readValue(notification.payload(), this.dataType);
+		try {
+			return this.jsonMapper.readValue(notification.payload(), this.dataType);
+		}
+		catch (StreamReadException ex) {
+			throw new RejectedNotificationException(RejectionReason.NOT_A_CHANGE, "the payload is not JSON, so it "
+					+ "cannot be bound to " + this.dataType + ": take (String payload) to receive any payload sent "
+					+ "to the channel");
+		}
 	}
 
 	private ChangeEnvelope<?> envelope(IncomingNotification notification) {

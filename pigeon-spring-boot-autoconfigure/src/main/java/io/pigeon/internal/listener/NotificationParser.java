@@ -24,7 +24,11 @@ import tools.jackson.databind.util.TokenBuffer;
  * {@link PayloadContract} ({@code action}, {@code schema}, {@code table}, {@code count},
  * {@code overflow}, {@code ts}) and, on the way, {@code data} and {@code old} bound to each of the
  * {@link #rowTypes row types} the channel's methods take that accept the action. An overflow
- * reference is replaced by the full payload the trigger stored.
+ * reference is replaced by the full payload the trigger stored, and only by that: the stored
+ * payload must have been stored for the channel the reference arrived on and carry the
+ * reference's {@code schema}, {@code table}, {@code txid} and {@code seq}. NOTIFY needs no
+ * privilege, so anyone who can connect can send a reference to any stored row; one that does not
+ * match is rejected with {@link RejectedNotificationException}.
  * <p>
  * Rows that cannot be bound here (the types reject them, or {@code data} precedes
  * {@code action}, which Pigeon's triggers never write) are left to each method to bind from the
@@ -61,18 +65,28 @@ public final class NotificationParser {
 	 * @param payload the payload as received
 	 * @param rowTypes the types the channel's methods bind rows to
 	 * @return the notification, with the full payload
+	 * @throws RejectedNotificationException if an overflow reference names a payload stored for
+	 * another notification
 	 * @throws RuntimeException if an overflow reference cannot be resolved
 	 */
 	public IncomingNotification parse(String channel, String payload, RowTypes rowTypes) {
-		IncomingNotification notification = read(channel, payload, rowTypes);
+		Reading reference = read(channel, payload, rowTypes);
+		IncomingNotification notification = reference.notification();
 		Long overflowId = notification.overflowId();
 		if (overflowId == null || notification.action() == null) {
 			return notification;
 		}
-		return read(channel, this.overflowPayloads.load(overflowId), rowTypes);
+		StoredPayload stored = this.overflowPayloads.load(overflowId);
+		Reading full = read(channel, stored.payload(), rowTypes);
+		if (!channel.equals(stored.channel()) || !full.sameChange(reference)) {
+			throw new RejectedNotificationException(RejectionReason.OVERFLOW_MISMATCH, "overflow reference "
+					+ overflowId + " names a payload that Pigeon's trigger did not store for this notification "
+					+ "(stored for channel " + stored.channel() + "): not delivered");
+		}
+		return full.notification();
 	}
 
-	private IncomingNotification read(String channel, String payload, RowTypes rowTypes) {
+	private Reading read(String channel, String payload, RowTypes rowTypes) {
 		try {
 			return new Reading(channel, payload, rowTypes).read();
 		}
@@ -129,6 +143,12 @@ public final class NotificationParser {
 
 		private @Nullable Long timestamp;
 
+		private @Nullable Long txid;
+
+		private @Nullable Long seq;
+
+		private @Nullable IncomingNotification notification;
+
 		private @Nullable List<RowType> bound;
 
 		private Object @Nullable [] data;
@@ -143,7 +163,31 @@ public final class NotificationParser {
 			this.rowTypes = rowTypes;
 		}
 
-		IncomingNotification read() {
+		Reading read() {
+			this.notification = parse();
+			return this;
+		}
+
+		IncomingNotification notification() {
+			IncomingNotification notification = this.notification;
+			if (notification == null) {
+				throw new IllegalStateException("Not read yet");
+			}
+			return notification;
+		}
+
+		/**
+		 * Return whether this payload is the change another one refers to: same schema, table,
+		 * transaction and position in it.
+		 */
+		boolean sameChange(Reading other) {
+			return this.action != null && this.action == other.action && this.schema != null
+					&& this.schema.equals(other.schema) && this.table != null && this.table.equals(other.table)
+					&& this.txid != null && this.txid.equals(other.txid) && this.seq != null
+					&& this.seq.equals(other.seq) && this.overflowId == null;
+		}
+
+		private IncomingNotification parse() {
 			try (JsonParser parser = NotificationParser.this.jsonMapper.createParser(this.payload)) {
 				if (parser.nextToken() == JsonToken.START_OBJECT) {
 					while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -172,6 +216,8 @@ public final class NotificationParser {
 				case PayloadContract.COUNT -> this.count = integer(parser, value);
 				case PayloadContract.OVERFLOW -> this.overflowId = integer(parser, value);
 				case PayloadContract.TS -> this.timestamp = integer(parser, value);
+				case PayloadContract.TXID -> this.txid = integer(parser, value);
+				case PayloadContract.SEQ -> this.seq = integer(parser, value);
 				case PayloadContract.DATA -> this.data = rows(parser);
 				case PayloadContract.OLD -> this.old = rows(parser);
 				default -> parser.skipChildren();
@@ -250,10 +296,21 @@ public final class NotificationParser {
 		/**
 		 * Return a stored payload.
 		 * @param id the overflow reference's id
-		 * @return the full payload
+		 * @return the full payload with the channel it was stored for
 		 * @throws RuntimeException if it cannot be read
 		 */
-		String load(long id);
+		StoredPayload load(long id);
+
+	}
+
+	/**
+	 * A payload the trigger stored because it was too large to notify.
+	 *
+	 * @param channel the channel the trigger notified the reference on, or {@code null} for a
+	 * payload stored by a version of Pigeon that did not record it (never delivered)
+	 * @param payload the full payload
+	 */
+	public record StoredPayload(@Nullable String channel, String payload) {
 
 	}
 

@@ -8,8 +8,10 @@ import io.pigeon.internal.payload.PayloadContract;
  * {@link PayloadContract#NOTIFY_PAYLOAD_LIMIT} bytes or more, the one error {@code pg_notify}
  * raises for its data, is stored in the overflow table instead (through the function
  * {@link TriggerSqlGenerator#createSupportObjects()} creates) and notified as its head with
- * the {@link PayloadContract#OVERFLOW} id. A statement payload holds no row data and names of
- * at most {@value SqlIdentifiers#MAX_NAME_BYTES} bytes, far below the limit, so it needs no
+ * the {@link PayloadContract#OVERFLOW} id; the channel is stored with it, so that the listener
+ * resolves a reference only on the channel it was meant for. A statement payload holds no row
+ * data and names of at most {@value SqlIdentifiers#MAX_NAME_BYTES} bytes, far below the limit,
+ * so it needs no
  * such check.
  *
  * @since 0.1.0
@@ -31,7 +33,8 @@ public final class NotifySink implements PayloadSink {
 		return "\tIF octet_length(payload) >= " + PayloadContract.NOTIFY_PAYLOAD_LIMIT + " THEN\n"
 				+ "\t\tpayload := head || " + SqlIdentifiers.literal("," + JsonStrings.quote(PayloadContract.OVERFLOW)
 						+ ":")
-				+ " || " + this.overflowStore + "(payload) || '}';\n" + "\tEND IF;\n" + notify(definition, "payload");
+				+ " || " + this.overflowStore + "(" + SqlIdentifiers.literal(definition.channel())
+				+ ", payload) || '}';\n" + "\tEND IF;\n" + notify(definition, "payload");
 	}
 
 	@Override

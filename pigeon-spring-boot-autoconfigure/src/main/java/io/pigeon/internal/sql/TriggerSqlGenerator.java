@@ -78,33 +78,66 @@ public final class TriggerSqlGenerator {
 	/**
 	 * Return the idempotent DDL of the objects in the Pigeon schema that trigger functions use:
 	 * the overflow table, an index for the listener's clean-up by age, and the
-	 * {@code SECURITY DEFINER} function that stores an overflowing payload. That function lets
-	 * every writing role store a payload without being granted anything on the table (the
-	 * table stays unreadable to them, payloads hold row data) and takes only the payload text,
-	 * so no code of the writer's runs with its owner's rights. Writing roles still need USAGE
-	 * on the Pigeon schema (every role has it on {@code public}).
+	 * {@code SECURITY DEFINER} function that stores an overflowing payload with the channel it
+	 * is notified on. That function lets every writing role store a payload without being
+	 * granted anything on the table (the table stays unreadable to them, payloads hold row
+	 * data) and takes only text, so no code of the writer's runs with its owner's rights. Since
+	 * every role can call it, it accepts only what a trigger function stores: called from a
+	 * trigger, a payload too large to notify that is a JSON object with a row-level action, a
+	 * schema, a table and a seq, and whose txid is the caller's own transaction. An installation
+	 * of an earlier version is upgraded in place: the table gains its channel column and the
+	 * one-argument function is dropped (its rows, without a channel, are never delivered). Writing
+	 * roles still need USAGE on the Pigeon schema (every role has it on {@code public}).
 	 * @return the statements, separated by semicolons
 	 */
 	public String createSupportObjects() {
 		String table = qualified(this.pigeonSchema, OVERFLOW_TABLE);
 		String store = qualified(this.pigeonSchema, OVERFLOW_STORE_FUNCTION);
-		String insert = "INSERT INTO " + table + " (payload) VALUES ($1) RETURNING id";
-		String tag = dollarQuoteTag(insert);
+		String body = """
+
+				DECLARE
+					change jsonb;
+					stored bigint;
+				BEGIN
+					IF pg_trigger_depth() < 1 THEN
+						RAISE EXCEPTION 'pigeon_overflow_store is called by Pigeon trigger functions only';
+					END IF;
+					IF $1 IS NULL OR $2 IS NULL OR octet_length($2) < %1$d THEN
+						RAISE EXCEPTION 'pigeon_overflow_store takes a channel and a payload too large to notify';
+					END IF;
+					change := $2::jsonb;
+					IF jsonb_typeof(change) IS DISTINCT FROM 'object'
+							OR (change ->> %2$s) NOT IN ('INSERT', 'UPDATE', 'DELETE')
+							OR jsonb_typeof(change -> %3$s) IS DISTINCT FROM 'string'
+							OR jsonb_typeof(change -> %4$s) IS DISTINCT FROM 'string'
+							OR jsonb_typeof(change -> %5$s) IS DISTINCT FROM 'number'
+							OR (change ->> %6$s) IS DISTINCT FROM txid_current()::text THEN
+						RAISE EXCEPTION 'pigeon_overflow_store takes only a change of the calling transaction';
+					END IF;
+					INSERT INTO %7$s (channel, payload) VALUES ($1, $2) RETURNING id INTO stored;
+					RETURN stored;
+				END
+				""".formatted(PayloadContract.NOTIFY_PAYLOAD_LIMIT, SqlIdentifiers.literal(PayloadContract.ACTION),
+				SqlIdentifiers.literal(PayloadContract.SCHEMA), SqlIdentifiers.literal(PayloadContract.TABLE),
+				SqlIdentifiers.literal(PayloadContract.SEQ), SqlIdentifiers.literal(PayloadContract.TXID), table);
+		String tag = dollarQuoteTag(body);
 		return """
 				CREATE TABLE IF NOT EXISTS %1$s (
 					id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 					payload text NOT NULL,
 					created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 				);
+				ALTER TABLE %1$s ADD COLUMN IF NOT EXISTS channel text;
 				CREATE INDEX IF NOT EXISTS %2$s ON %1$s (created_at);
-				CREATE OR REPLACE FUNCTION %3$s(payload text)
+				DROP FUNCTION IF EXISTS %3$s(text);
+				CREATE OR REPLACE FUNCTION %3$s(text, text)
 				RETURNS bigint
-				LANGUAGE sql
+				LANGUAGE plpgsql
 				SECURITY DEFINER
 				%4$sAS %5$s%6$s%5$s;
-				GRANT EXECUTE ON FUNCTION %3$s(text) TO PUBLIC;
+				GRANT EXECUTE ON FUNCTION %3$s(text, text) TO PUBLIC;
 				""".formatted(table, SqlIdentifiers.quote(OVERFLOW_TABLE + "_created_at_idx"), store,
-				FUNCTION_SETTINGS, tag, insert);
+				FUNCTION_SETTINGS, tag, body);
 	}
 
 	/**

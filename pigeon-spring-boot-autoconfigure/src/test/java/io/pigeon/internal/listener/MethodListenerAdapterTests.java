@@ -18,7 +18,6 @@ import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link MethodListenerAdapter}: what a listener method receives for a payload, without
@@ -71,8 +70,10 @@ class MethodListenerAdapterTests {
 
 	@Test
 	void anyOtherPayloadCannotBeAnEvent() {
-		assertThatIllegalArgumentException().isThrownBy(() -> invoke("event", "{\"n\":1}", PigeonEvent.class))
-			.withMessageContaining("take (String payload)");
+		assertThatExceptionOfType(RejectedNotificationException.class)
+			.isThrownBy(() -> invoke("event", "{\"n\":1}", PigeonEvent.class))
+			.withMessageContaining("take (String payload)")
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.NOT_A_CHANGE));
 	}
 
 	@Test
@@ -80,7 +81,10 @@ class MethodListenerAdapterTests {
 		invoke("payload", "hello", String.class);
 		invoke("channelAndPayload", "hello", String.class, String.class);
 		assertThat(this.listeners.received).containsExactly("hello", "items|hello");
-		assertThatExceptionOfType(JacksonException.class).isThrownBy(() -> invoke("item", "hello", Item.class));
+		assertThatExceptionOfType(RejectedNotificationException.class)
+			.isThrownBy(() -> invoke("item", "hello", Item.class))
+			.withMessageContaining("take (String payload)")
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.NOT_A_CHANGE));
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.pigeon.PigeonAction;
+import io.pigeon.internal.listener.NotificationParser.StoredPayload;
 import io.pigeon.PigeonEvent;
 import io.pigeon.internal.payload.ChangePayloadWriter;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -33,11 +35,11 @@ class NotificationParserTests {
 
 	private final List<Long> loaded = new ArrayList<>();
 
-	private final Map<Long, String> stored = new HashMap<>();
+	private final Map<Long, StoredPayload> stored = new HashMap<>();
 
 	private final NotificationParser parser = new NotificationParser(this.jsonMapper, (id) -> {
 		this.loaded.add(id);
-		String payload = this.stored.get(id);
+		StoredPayload payload = this.stored.get(id);
 		if (payload == null) {
 			throw new IllegalStateException("Overflow payload " + id + " is not stored");
 		}
@@ -93,7 +95,7 @@ class NotificationParserTests {
 	@Test
 	void overflowReferenceIsReplacedByTheStoredPayload() {
 		String full = ChangePayloadWriter.change(PigeonAction.INSERT, "public", "items").data(ROW).write();
-		this.stored.put(42L, full);
+		this.stored.put(42L, new StoredPayload("items", full));
 		IncomingNotification notification = this.parser.parse("items",
 				ChangePayloadWriter.change(PigeonAction.INSERT, "public", "items").overflow(42).write(),
 				rowTypes("item"));
@@ -101,6 +103,38 @@ class NotificationParserTests {
 		assertThat(notification.payload()).isEqualTo(full);
 		assertThat(notification.overflowId()).isNull();
 		assertThat(notification.envelope(itemType())).isEqualTo(new ChangeEnvelope<>(item(), null));
+	}
+
+	@Test
+	void overflowReferenceIsRejectedUnlessTheStoredPayloadIsThatSameChangeOnThatChannel() {
+		String full = ChangePayloadWriter.change(PigeonAction.INSERT, "public", "items").txid(5).seq(2).data(ROW)
+			.write();
+		this.stored.put(1L, new StoredPayload("items", full));
+		this.stored.put(2L, new StoredPayload("secrets", full));
+		this.stored.put(3L, new StoredPayload(null, full));
+		String reference = ChangePayloadWriter.change(PigeonAction.INSERT, "public", "items").txid(5).seq(2)
+			.overflow(1).write();
+		assertThat(this.parser.parse("items", reference).payload()).isEqualTo(full);
+		assertRejected("secrets", reference);
+		assertRejected("items", reference.replace("\"overflow\":1", "\"overflow\":2"));
+		assertRejected("items", reference.replace("\"overflow\":1", "\"overflow\":3"));
+		assertRejected("items", ChangePayloadWriter.change(PigeonAction.INSERT, "public", "orders").txid(5).seq(2)
+			.overflow(1).write());
+		assertRejected("items", ChangePayloadWriter.change(PigeonAction.INSERT, "other", "items").txid(5).seq(2)
+			.overflow(1).write());
+		assertRejected("items", ChangePayloadWriter.change(PigeonAction.INSERT, "public", "items").txid(6).seq(2)
+			.overflow(1).write());
+		assertRejected("items", ChangePayloadWriter.change(PigeonAction.INSERT, "public", "items").txid(5).seq(3)
+			.overflow(1).write());
+		assertRejected("items", ChangePayloadWriter.change(PigeonAction.DELETE, "public", "items").txid(5).seq(2)
+			.overflow(1).write());
+	}
+
+	private void assertRejected(String channel, String reference) {
+		assertThatExceptionOfType(RejectedNotificationException.class)
+			.isThrownBy(() -> this.parser.parse(channel, reference))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.OVERFLOW_MISMATCH))
+			.withMessageContaining("not delivered");
 	}
 
 	@Test

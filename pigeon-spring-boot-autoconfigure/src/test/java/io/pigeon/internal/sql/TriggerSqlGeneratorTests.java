@@ -40,15 +40,40 @@ class TriggerSqlGeneratorTests {
 					payload text NOT NULL,
 					created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 				);
+				ALTER TABLE "pigeon"."pigeon_overflow" ADD COLUMN IF NOT EXISTS channel text;
 				CREATE INDEX IF NOT EXISTS "pigeon_overflow_created_at_idx" ON "pigeon"."pigeon_overflow" (created_at);
-				CREATE OR REPLACE FUNCTION "pigeon"."pigeon_overflow_store"(payload text)
+				DROP FUNCTION IF EXISTS "pigeon"."pigeon_overflow_store"(text);
+				CREATE OR REPLACE FUNCTION "pigeon"."pigeon_overflow_store"(text, text)
 				RETURNS bigint
-				LANGUAGE sql
+				LANGUAGE plpgsql
 				SECURITY DEFINER
 				SET search_path = pg_catalog, pg_temp
 				SET standard_conforming_strings = on
-				AS $pigeon$INSERT INTO "pigeon"."pigeon_overflow" (payload) VALUES ($1) RETURNING id$pigeon$;
-				GRANT EXECUTE ON FUNCTION "pigeon"."pigeon_overflow_store"(text) TO PUBLIC;
+				AS $pigeon$
+				DECLARE
+					change jsonb;
+					stored bigint;
+				BEGIN
+					IF pg_trigger_depth() < 1 THEN
+						RAISE EXCEPTION 'pigeon_overflow_store is called by Pigeon trigger functions only';
+					END IF;
+					IF $1 IS NULL OR $2 IS NULL OR octet_length($2) < 8000 THEN
+						RAISE EXCEPTION 'pigeon_overflow_store takes a channel and a payload too large to notify';
+					END IF;
+					change := $2::jsonb;
+					IF jsonb_typeof(change) IS DISTINCT FROM 'object'
+							OR (change ->> 'action') NOT IN ('INSERT', 'UPDATE', 'DELETE')
+							OR jsonb_typeof(change -> 'schema') IS DISTINCT FROM 'string'
+							OR jsonb_typeof(change -> 'table') IS DISTINCT FROM 'string'
+							OR jsonb_typeof(change -> 'seq') IS DISTINCT FROM 'number'
+							OR (change ->> 'txid') IS DISTINCT FROM txid_current()::text THEN
+						RAISE EXCEPTION 'pigeon_overflow_store takes only a change of the calling transaction';
+					END IF;
+					INSERT INTO "pigeon"."pigeon_overflow" (channel, payload) VALUES ($1, $2) RETURNING id INTO stored;
+					RETURN stored;
+				END
+				$pigeon$;
+				GRANT EXECUTE ON FUNCTION "pigeon"."pigeon_overflow_store"(text, text) TO PUBLIC;
 				""");
 	}
 
@@ -60,15 +85,40 @@ class TriggerSqlGeneratorTests {
 					payload text NOT NULL,
 					created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 				);
+				ALTER TABLE "My ""$pigeon$"" Schema"."pigeon_overflow" ADD COLUMN IF NOT EXISTS channel text;
 				CREATE INDEX IF NOT EXISTS "pigeon_overflow_created_at_idx" ON "My ""$pigeon$"" Schema"."pigeon_overflow" (created_at);
-				CREATE OR REPLACE FUNCTION "My ""$pigeon$"" Schema"."pigeon_overflow_store"(payload text)
+				DROP FUNCTION IF EXISTS "My ""$pigeon$"" Schema"."pigeon_overflow_store"(text);
+				CREATE OR REPLACE FUNCTION "My ""$pigeon$"" Schema"."pigeon_overflow_store"(text, text)
 				RETURNS bigint
-				LANGUAGE sql
+				LANGUAGE plpgsql
 				SECURITY DEFINER
 				SET search_path = pg_catalog, pg_temp
 				SET standard_conforming_strings = on
-				AS $pigeon1$INSERT INTO "My ""$pigeon$"" Schema"."pigeon_overflow" (payload) VALUES ($1) RETURNING id$pigeon1$;
-				GRANT EXECUTE ON FUNCTION "My ""$pigeon$"" Schema"."pigeon_overflow_store"(text) TO PUBLIC;
+				AS $pigeon1$
+				DECLARE
+					change jsonb;
+					stored bigint;
+				BEGIN
+					IF pg_trigger_depth() < 1 THEN
+						RAISE EXCEPTION 'pigeon_overflow_store is called by Pigeon trigger functions only';
+					END IF;
+					IF $1 IS NULL OR $2 IS NULL OR octet_length($2) < 8000 THEN
+						RAISE EXCEPTION 'pigeon_overflow_store takes a channel and a payload too large to notify';
+					END IF;
+					change := $2::jsonb;
+					IF jsonb_typeof(change) IS DISTINCT FROM 'object'
+							OR (change ->> 'action') NOT IN ('INSERT', 'UPDATE', 'DELETE')
+							OR jsonb_typeof(change -> 'schema') IS DISTINCT FROM 'string'
+							OR jsonb_typeof(change -> 'table') IS DISTINCT FROM 'string'
+							OR jsonb_typeof(change -> 'seq') IS DISTINCT FROM 'number'
+							OR (change ->> 'txid') IS DISTINCT FROM txid_current()::text THEN
+						RAISE EXCEPTION 'pigeon_overflow_store takes only a change of the calling transaction';
+					END IF;
+					INSERT INTO "My ""$pigeon$"" Schema"."pigeon_overflow" (channel, payload) VALUES ($1, $2) RETURNING id INTO stored;
+					RETURN stored;
+				END
+				$pigeon1$;
+				GRANT EXECUTE ON FUNCTION "My ""$pigeon$"" Schema"."pigeon_overflow_store"(text, text) TO PUBLIC;
 				""");
 	}
 
@@ -94,7 +144,7 @@ class TriggerSqlGeneratorTests {
 						payload := head || ',"data":' || to_json(NEW) || '}';
 					END IF;
 					IF octet_length(payload) >= 8000 THEN
-						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"(payload) || '}';
+						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"('items', payload) || '}';
 					END IF;
 					PERFORM pg_notify('items', payload);
 					RETURN NULL;
@@ -134,7 +184,7 @@ class TriggerSqlGeneratorTests {
 		assertThat(body(this.generator.createFunction(items(ROW, AFTER, INSERT)))).isEqualTo("""
 					payload := head || ',"data":' || to_json(NEW) || '}';
 					IF octet_length(payload) >= 8000 THEN
-						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"(payload) || '}';
+						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"('items', payload) || '}';
 					END IF;
 					PERFORM pg_notify('items', payload);
 					RETURN NULL;
@@ -162,7 +212,7 @@ class TriggerSqlGeneratorTests {
 						payload := head || ',"data":' || to_json(NEW) || '}';
 					END IF;
 					IF octet_length(payload) >= 8000 THEN
-						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"(payload) || '}';
+						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"('items', payload) || '}';
 					END IF;
 					PERFORM pg_notify('items', payload);
 					IF TG_OP = 'DELETE' THEN
@@ -208,7 +258,7 @@ class TriggerSqlGeneratorTests {
 		assertThat(body(this.generator.createFunction(definition))).isEqualTo("""
 					payload := head || ',"data":' || to_json(NEW) || '}';
 					IF octet_length(payload) >= 8000 THEN
-						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"(payload) || '}';
+						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"('items', payload) || '}';
 					END IF;
 					PERFORM pg_notify('items', payload);
 					RETURN NEW;
@@ -240,7 +290,7 @@ class TriggerSqlGeneratorTests {
 		assertThat(body(this.generator.createFunction(definition))).isEqualTo("""
 					payload := head || ',"data":' || to_json(NEW) || '}';
 					IF octet_length(payload) >= 8000 THEN
-						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"(payload) || '}';
+						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"('items_view', payload) || '}';
 					END IF;
 					PERFORM pg_notify('items_view', payload);
 					RETURN NEW;
@@ -272,7 +322,7 @@ class TriggerSqlGeneratorTests {
 						payload := head || ',"data":' || json_build_object('item_no', NEW."item_no", 'item_description', NEW."item_description") || '}';
 					END IF;
 					IF octet_length(payload) >= 8000 THEN
-						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"(payload) || '}';
+						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"('items', payload) || '}';
 					END IF;
 					PERFORM pg_notify('items', payload);
 					RETURN NULL;
@@ -348,7 +398,7 @@ class TriggerSqlGeneratorTests {
 						|| ',"seq":' || seq || ',"ts":' || (extract(epoch FROM clock_timestamp()) * 1000000)::bigint;
 					payload := head || ',"data":' || json_build_object('it''s', NEW."it's", 'items; drop table x', NEW."items; drop table x", 'a\\b', NEW."a\\b") || '}';
 					IF octet_length(payload) >= 8000 THEN
-						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"(payload) || '}';
+						payload := head || ',"overflow":' || "pigeon"."pigeon_overflow_store"('Orders', payload) || '}';
 					END IF;
 					PERFORM pg_notify('Orders', payload);
 					RETURN NEW;
@@ -497,7 +547,7 @@ class TriggerSqlGeneratorTests {
 	void notifySinkStoresOverflowingRowPayloads() {
 		assertThat(new NotifySink("My Schema").handOnRow(items(ROW, AFTER, INSERT))).isEqualTo("""
 					IF octet_length(payload) >= 8000 THEN
-						payload := head || ',"overflow":' || "My Schema"."pigeon_overflow_store"(payload) || '}';
+						payload := head || ',"overflow":' || "My Schema"."pigeon_overflow_store"('items', payload) || '}';
 					END IF;
 					PERFORM pg_notify('items', payload);
 				""");

@@ -16,6 +16,7 @@ import io.pigeon.internal.listener.ListenerInvocationObserver;
 import io.pigeon.internal.listener.ListenerMetrics.ChannelMetrics;
 import io.pigeon.internal.listener.MethodListenerAdapter;
 import io.pigeon.internal.listener.NotificationParser;
+import io.pigeon.internal.listener.RejectedNotificationException;
 import io.pigeon.internal.listener.notify.DroppedNotificationsReporter.ChannelDrops;
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +51,8 @@ final class ChannelDispatcher {
 
 	private final ChannelDrops drops;
 
+	private final NotificationRejections rejections;
+
 	private final ListenerFailureHandler failureHandler;
 
 	private final @Nullable ListenerInvocationObserver observer;
@@ -70,6 +73,7 @@ final class ChannelDispatcher {
 		this.parser = parser;
 		this.metrics = metrics;
 		this.drops = drops;
+		this.rejections = new NotificationRejections(channel, metrics);
 		this.failureHandler = failureHandler;
 		this.observer = observer;
 		this.thread = new ExecutorWorker("pigeon-channel-" + channel);
@@ -205,6 +209,10 @@ final class ChannelDispatcher {
 		try {
 			notification = this.parser.parse(this.channel, payload, this.rowTypes);
 		}
+		catch (RejectedNotificationException ex) {
+			this.rejections.rejected(ex, payload);
+			return;
+		}
 		catch (RuntimeException ex) {
 			this.failureHandler.deliveryFailed(this.channel, payload, ex);
 			return;
@@ -235,6 +243,7 @@ final class ChannelDispatcher {
 	private void invoke(MethodListenerAdapter listener, IncomingNotification notification) {
 		long start = System.nanoTime();
 		boolean success = false;
+		boolean delivered = true;
 		try {
 			if (this.observer != null) {
 				this.observer.invoke(this.channel, listener, notification);
@@ -244,13 +253,20 @@ final class ChannelDispatcher {
 			}
 			success = true;
 		}
+		catch (RejectedNotificationException ex) {
+			// Not delivered, so not a call either.
+			this.rejections.rejected(ex, notification.payload());
+			delivered = false;
+		}
 		catch (Throwable ex) {
 			// Whatever a listener throws, later notifications and other listeners carry on.
 			this.failureHandler.listenerFailed(this.channel, listener.getDescription(), notification.payload(), ex,
 					listener.getErrorHandler());
 		}
 		finally {
-			this.metrics.invoked(success, System.nanoTime() - start);
+			if (delivered) {
+				this.metrics.invoked(success, System.nanoTime() - start);
+			}
 		}
 	}
 

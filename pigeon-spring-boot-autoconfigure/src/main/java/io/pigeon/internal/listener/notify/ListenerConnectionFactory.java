@@ -84,6 +84,14 @@ public class ListenerConnectionFactory {
 	}
 
 	/**
+	 * Return how long to wait for each answer from the database ({@code validation-timeout}).
+	 * @return the network time-out
+	 */
+	public Duration getNetworkTimeout() {
+		return this.networkTimeout;
+	}
+
+	/**
 	 * Open a new listener connection.
 	 * @return the open connection, listening on nothing yet
 	 * @throws SQLException if the database cannot be reached, refuses the login or is a hot

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 import io.pigeon.internal.listener.ListenerStatus;
 import org.postgresql.PGNotification;
 
+import org.springframework.scheduling.TaskScheduler;
+
 /**
  * The one thread that reads the listener connection. It hands every notification to its channel's
  * {@link ChannelDispatcher} and reads on: it never runs application code and never stops draining
@@ -28,6 +30,10 @@ import org.postgresql.PGNotification;
  * tell a quiet channel from a silent peer. A lost connection is re-established with exponential
  * back-off and jitter and LISTENs again on every channel; each outage is logged once as a warning
  * and its end once as information, then announced to the {@link OutageListener}.
+ * <p>
+ * Every read (LISTEN, the check, the wait for notifications) is also bounded from outside by a
+ * {@link ReadWatchdog} on Pigeon's scheduler, because pgjdbc waits for ever for the rest of a
+ * message once its first byte has arrived.
  * <p>
  * The thread is not a daemon: an application whose only job is to listen keeps running until it
  * is stopped. It is the reader's own platform thread rather than one from an executor: there is
@@ -58,6 +64,10 @@ final class NotificationReader {
 
 	private final OutageListener outageListener;
 
+	private final ReadWatchdog watchdog;
+
+	private final TaskScheduler tasks;
+
 	private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
 	private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -73,7 +83,7 @@ final class NotificationReader {
 	private boolean lowLatencyReported;
 
 	NotificationReader(ListenerConnectionFactory connectionFactory, Map<String, ChannelDispatcher> dispatchers,
-			ListenerSettings settings, ListenerStatus status, OutageListener outageListener) {
+			ListenerSettings settings, ListenerStatus status, OutageListener outageListener, TaskScheduler tasks) {
 		this.connectionFactory = connectionFactory;
 		this.dispatchers = Map.copyOf(dispatchers);
 		this.channels = List.copyOf(dispatchers.keySet());
@@ -82,6 +92,8 @@ final class NotificationReader {
 		this.retryFirstAttempt = !settings.failFast();
 		this.status = status;
 		this.outageListener = outageListener;
+		this.watchdog = new ReadWatchdog(connectionFactory.getNetworkTimeout());
+		this.tasks = tasks;
 		this.thread = new Thread(this::run, THREAD_NAME);
 		this.thread.setDaemon(false);
 	}
@@ -93,6 +105,7 @@ final class NotificationReader {
 	 */
 	CompletableFuture<Void> start() {
 		this.status.starting(this.channels);
+		this.watchdog.start(this.tasks);
 		this.thread.start();
 		return this.firstAttempt;
 	}
@@ -112,6 +125,7 @@ final class NotificationReader {
 			connection.abort();
 		}
 		this.thread.join(Math.max(1, timeout.toMillis()));
+		this.watchdog.stop();
 		this.status.stopped();
 		return !this.thread.isAlive();
 	}
@@ -140,14 +154,21 @@ final class NotificationReader {
 				if (!this.running) {
 					break;
 				}
-				connection.listen(this.channels);
+				this.watchdog.reading(connection, 0);
+				try {
+					connection.listen(this.channels);
+				}
+				finally {
+					this.watchdog.done();
+				}
 				listening(connection);
 				read(connection);
 			}
-			catch (SQLException | RuntimeException ex) {
+			catch (SQLException | RuntimeException caught) {
 				if (!this.running) {
 					break;
 				}
+				Exception ex = this.watchdog.fired() ? new ReadOverrunException(this.watchdog, caught) : caught;
 				if (!this.firstAttempt.isDone()) {
 					this.firstAttempt.completeExceptionally(ex);
 					if (!this.retryFirstAttempt) {
@@ -194,12 +215,25 @@ final class NotificationReader {
 		while (this.running) {
 			long untilValidation = this.validationIntervalNanos - (System.nanoTime() - lastActivity);
 			if (untilValidation <= 0) {
-				connection.validate();
+				this.watchdog.reading(connection, 0);
+				try {
+					connection.validate();
+				}
+				finally {
+					this.watchdog.done();
+				}
 				lastActivity = System.nanoTime();
 				continue;
 			}
-			PGNotification[] notifications = connection
-				.poll((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(untilValidation) + 1));
+			PGNotification[] notifications;
+			this.watchdog.reading(connection, untilValidation);
+			try {
+				notifications = connection
+					.poll((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(untilValidation) + 1));
+			}
+			finally {
+				this.watchdog.done();
+			}
 			if (notifications.length > 0) {
 				lastActivity = System.nanoTime();
 				this.status.notificationsReceived(System.currentTimeMillis());
@@ -261,6 +295,19 @@ final class NotificationReader {
 			Thread.currentThread().interrupt();
 			this.running = false;
 		}
+	}
+
+	/**
+	 * A read that the {@link ReadWatchdog} ended by aborting the connection.
+	 */
+	static final class ReadOverrunException extends SQLException {
+
+		ReadOverrunException(ReadWatchdog watchdog, Exception cause) {
+			super("A read of the listener connection went on longer than its wait plus pigeon.listener."
+					+ "validation-timeout (" + watchdog.getNetworkTimeout().toMillis() + " ms) without completing, "
+					+ "as when the network freezes in the middle of a message: the connection was aborted", cause);
+		}
+
 	}
 
 	/**

@@ -132,7 +132,7 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 		this.dispatchers = dispatchers;
 		dispatchers.values().forEach((dispatcher) -> dispatcher.start(this.dispatchExecutor));
 		NotificationReader reader = new NotificationReader(this.connectionFactory, dispatchers, this.settings,
-				getStatus(), this::publishReconnected);
+				getStatus(), this::publishReconnected, tasks);
 		this.reader = reader;
 		Duration period = this.overflowCleanup.getPeriod();
 		this.cleanup = tasks.scheduleWithFixedDelay(this.overflowCleanup, Instant.now().plus(period), period);

@@ -3,11 +3,11 @@ package io.pigeon.internal.listener.notify;
 import java.time.Duration;
 import java.util.List;
 
+import io.pigeon.internal.listener.NotificationParser.StoredPayload;
 import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.JdbcOperations;
 
 /**
@@ -39,22 +39,17 @@ public class OverflowPayloadStore {
 	/**
 	 * Return a stored payload.
 	 * @param id the overflow reference's id
-	 * @return the full payload
+	 * @return the full payload with the channel the trigger stored it for
 	 * @throws OverflowPayloadMissingException if no payload has that id
 	 */
-	public String load(long id) {
+	public StoredPayload load(long id) {
 		String table = qualifiedTable();
-		try {
-			String payload = this.jdbc.queryForObject("SELECT payload FROM " + table + " WHERE id = ?", String.class,
-					id);
-			if (payload == null) {
-				throw new OverflowPayloadMissingException(table, id);
-			}
-			return payload;
-		}
-		catch (EmptyResultDataAccessException ex) {
+		List<StoredPayload> stored = this.jdbc.query("SELECT channel, payload FROM " + table + " WHERE id = ?",
+				(row, number) -> new StoredPayload(row.getString(1), row.getString(2)), id);
+		if (stored.isEmpty()) {
 			throw new OverflowPayloadMissingException(table, id);
 		}
+		return stored.get(0);
 	}
 
 	/**

@@ -3,6 +3,10 @@ package io.pigeon.internal.listener.notify;
 import java.time.Duration;
 
 import io.pigeon.internal.listener.notify.OverflowPayloadStore.OverflowPayloadMissingException;
+import io.pigeon.PigeonAction;
+import io.pigeon.internal.listener.NotificationParser.StoredPayload;
+import io.pigeon.internal.payload.ChangePayloadWriter;
+import io.pigeon.internal.payload.PayloadContract;
 import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
 import io.pigeon.test.PigeonTestDatabase;
@@ -11,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.Driver;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
@@ -51,10 +56,10 @@ class OverflowPayloadStoreIntegrationTests {
 		this.jdbc.update("UPDATE " + this.table + " SET created_at = clock_timestamp() - interval '61 minutes'"
 				+ " WHERE id = ?", expired);
 		OverflowPayloadStore store = new OverflowPayloadStore(this.jdbc, this.schema);
-		assertThat(store.load(expired)).isEqualTo("{\"n\":1}");
-		assertThat(store.load(fresh)).isEqualTo("{\"n\":2}");
+		assertThat(store.load(expired)).isEqualTo(new StoredPayload("items", "{\"n\":1}"));
+		assertThat(store.load(fresh)).isEqualTo(new StoredPayload("items", "{\"n\":2}"));
 		assertThat(store.deleteExpired(Duration.ofHours(1))).isEqualTo(1);
-		assertThat(store.load(fresh)).as("reading does not delete").isEqualTo("{\"n\":2}");
+		assertThat(store.load(fresh)).as("reading does not delete").isEqualTo(new StoredPayload("items", "{\"n\":2}"));
 		assertThatExceptionOfType(OverflowPayloadMissingException.class).isThrownBy(() -> store.load(expired))
 			.withMessageContaining("pigeon.listener.overflow-retention");
 		assertThat(store.deleteExpired(Duration.ofHours(1))).isZero();
@@ -72,9 +77,40 @@ class OverflowPayloadStoreIntegrationTests {
 		}
 	}
 
+	@Test
+	void theStoreFunctionAcceptsOnlyWhatATriggerStoresForItsOwnTransaction() {
+		String function = SqlIdentifiers.quote(this.schema) + "."
+				+ SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION);
+		String large = "x".repeat(PayloadContract.NOTIFY_PAYLOAD_LIMIT);
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> this.jdbc.queryForObject("SELECT " + function + "('items', ?)", Long.class,
+					ChangePayloadWriter.change(PigeonAction.INSERT, "public", "items").data("\"" + large + "\"")
+						.write()))
+			.withMessageContaining("called by Pigeon trigger functions only");
+		// A role's own trigger can call it, but only for a change of its own transaction.
+		String probe = SqlIdentifiers.quote(this.schema) + ".probe";
+		this.jdbc.execute("CREATE TABLE " + probe + " (payload text)");
+		this.jdbc.execute("CREATE FUNCTION " + probe + "_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+				+ "PERFORM " + function + "('items', NEW.payload); RETURN NEW; END $$");
+		this.jdbc.execute("CREATE TRIGGER probe BEFORE INSERT ON " + probe + " FOR EACH ROW EXECUTE FUNCTION " + probe
+				+ "_fn()");
+		String insert = "INSERT INTO " + probe + " VALUES (?)";
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> this.jdbc.update(insert,
+					ChangePayloadWriter.change(PigeonAction.INSERT, "public", "items").txid(1).data("\"" + large + "\"")
+						.write()))
+			.withMessageContaining("only a change of the calling transaction");
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> this.jdbc.update(insert, "{\"n\":1}"))
+			.withMessageContaining("too large to notify");
+		assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> this.jdbc.update(insert, large))
+			.withMessageContaining("invalid input syntax for type json");
+		assertThat(this.jdbc.queryForObject("SELECT count(*) FROM " + this.table, Long.class)).isZero();
+	}
+
 	private long store(String payload) {
-		Long id = this.jdbc.queryForObject("SELECT " + SqlIdentifiers.quote(this.schema) + "."
-				+ SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION) + "(?)", Long.class, payload);
+		Long id = this.jdbc.queryForObject("INSERT INTO " + this.table + " (channel, payload) VALUES ('items', ?) "
+				+ "RETURNING id", Long.class, payload);
 		assertThat(id).isNotNull();
 		return id;
 	}

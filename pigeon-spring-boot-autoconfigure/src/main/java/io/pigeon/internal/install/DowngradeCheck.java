@@ -1,8 +1,11 @@
 package io.pigeon.internal.install;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
+import io.pigeon.internal.install.InstallPlan.LeftOver;
+import io.pigeon.internal.install.InstallPlan.PlannedTrigger;
+import io.pigeon.internal.install.InstallPlan.SupportDrift;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +42,7 @@ final class DowngradeCheck {
 		if (!this.owner.isOlderThan(newest)) {
 			return null;
 		}
-		List<InstallProblem> differences = plan.differences(this.settings);
+		List<String> differences = differences(plan);
 		if (differences.isEmpty()) {
 			return null;
 		}
@@ -49,10 +52,35 @@ final class DowngradeCheck {
 					+ " (" + allow + "=true)");
 			return null;
 		}
-		String differ = differences.stream().map(InstallProblem::toString).collect(Collectors.joining("; "));
+		String differ = String.join("; ", differences);
 		return "Pigeon: changed nothing, because the configuration of " + this.owner.describe()
 				+ " is older than version " + newest + ", which installed its triggers. Left as version " + newest
-				+ " installed them: " + differ + ". Set " + allow + "=true to roll back to this configuration.";
+				+ " installed them, although this configuration differs: " + differ + ". Set " + allow
+				+ "=true to roll back to this configuration.";
+	}
+
+	/**
+	 * Return what applying the plan would change, as a rollback would: the newer version's
+	 * definitions replaced, its triggers that this configuration lacks removed.
+	 */
+	private static List<String> differences(InstallPlan plan) {
+		List<String> differences = new ArrayList<>();
+		if (plan.support().needsInstall()) {
+			differences.add("Pigeon's own objects in schema \"" + plan.schema() + "\" would be "
+					+ ((plan.support() == SupportDrift.MISSING) ? "created" : "replaced"));
+		}
+		for (PlannedTrigger planned : plan.installs()) {
+			String trigger = planned.trigger().path() + " (" + planned.trigger().describe() + ")";
+			differences.add(switch (planned.drift()) {
+				case NOT_INSTALLED -> trigger + " would be installed";
+				case DEFINITION_CHANGED -> trigger + " would be replaced by this configuration's definition";
+				default -> trigger + " would be replaced: " + planned.difference();
+			});
+		}
+		for (LeftOver leftOver : plan.leftOvers()) {
+			differences.add(leftOver.entry().describe() + " would be removed: this configuration lacks it");
+		}
+		return differences;
 	}
 
 }

@@ -124,7 +124,7 @@ public class PigeonProperties {
 		 * Whether an instance whose version is older than the newest installed for its owner
 		 * may replace and remove that version's triggers (a rollback).
 		 */
-		private boolean allowDowngrade;
+		private boolean allowDowngrade = false;
 
 		public InstallMode getMode() {
 			return this.mode;

@@ -54,7 +54,8 @@ final class ConfigurationVersions {
 			return a.compareTo(b);
 		}
 		if (left == null) {
-			return (right instanceof BigInteger b) ? BigInteger.ZERO.compareTo(b) : compareQualifiers("", (String) right);
+			return (right instanceof BigInteger b) ? BigInteger.ZERO.compareTo(b)
+					: compareQualifiers("", (String) right);
 		}
 		if (right == null) {
 			return -compareTokens(right, left);
@@ -131,7 +132,8 @@ final class ConfigurationVersions {
 	}
 
 	private static boolean isRelease(Object token) {
-		return (token instanceof BigInteger number) ? number.signum() == 0 : rank((String) token) == QUALIFIERS.indexOf("");
+		return (token instanceof BigInteger number) ? number.signum() == 0
+				: rank((String) token) == QUALIFIERS.indexOf("");
 	}
 
 }

@@ -149,7 +149,8 @@ final class InstallHistory {
 				+ literal(definition.table()) + ", " + literal(definition.name()) + ", "
 				+ literal(definition.function()) + ", " + literal(definition.channel()) + ", " + literal(checksum)
 				+ ", t.oid, p.oid, " + PostgresCatalog.TRIGGER_FINGERPRINT + ", " + PostgresCatalog.FUNCTION_FINGERPRINT
-				+ ", " + ownerValues() + ", " + EXECUTION_TIME + "\nFROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid"
+				+ ", " + ownerValues() + ", " + EXECUTION_TIME
+				+ "\nFROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid"
 				+ "\nWHERE t.tgrelid = " + relationOid(definition.schema(), definition.table()) + " AND t.tgname = "
 				+ literal(definition.name()) + " AND NOT t.tgisinternal;";
 	}

@@ -53,7 +53,8 @@ public record InstallOwner(String name, @Nullable String version, boolean allowD
 	 * @return {@code true} if both are known and this one is older
 	 */
 	boolean isOlderThan(@Nullable String recorded) {
-		return this.version != null && recorded != null && ConfigurationVersions.ORDER.compare(this.version, recorded) < 0;
+		return this.version != null && recorded != null
+				&& ConfigurationVersions.ORDER.compare(this.version, recorded) < 0;
 	}
 
 	String describe() {

@@ -80,8 +80,8 @@ final class InstallPreconditions {
 		String owner = this.history.owner().name();
 		if (user != null && !user.owner().equals(owner) && !user.key().equals(InstallHistory.Key.of(definition))) {
 			problems.add(new InstallProblem(trigger.defaultFunction() ? trigger.path() : trigger.path("function"),
-					"function \"" + definition.schema() + "\".\"" + definition.function() + "\"() is configured by owner '"
-							+ owner + "' and is called by " + user.describe() + " of owner '" + user.owner()
+					"function \"" + definition.schema() + "\".\"" + definition.function()
+							+ "\"() is configured by owner '" + owner + "' and is called by " + user.describe() + " of owner '" + user.owner()
 							+ "'; an owner never changes another owner's functions",
 					"Give Pigeon's function another name with '" + trigger.path("function") + "'."));
 		}

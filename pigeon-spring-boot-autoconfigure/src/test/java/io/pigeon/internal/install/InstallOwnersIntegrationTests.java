@@ -137,6 +137,19 @@ class InstallOwnersIntegrationTests extends InstallIntegrationTestSupport {
 	}
 
 	@Test
+	void anOwnerNeverReplacesAFunctionAnotherOwnersTriggerCalls() throws SQLException {
+		start(concat(table("items", "name=watch_items", "function=shared_fn"), "pigeon.install.owner=orders"));
+		PigeonInstallException failure = startFailsChangingNothing(
+				concat(table("orders", "name=watch_orders", "function=shared_fn"), "pigeon.install.owner=stock"));
+		assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.path()).isEqualTo("pigeon.schemas[0].tables[0].triggers[0].function");
+			assertThat(problem.description()).isEqualTo("function \"" + this.schema
+					+ "\".\"shared_fn\"() is configured by owner 'stock' and is called by trigger \"watch_items\" on \""
+					+ this.schema + "\".\"items\" of owner 'orders'; an owner never changes another owner's functions");
+		});
+	}
+
+	@Test
 	void historyTableOfPigeon01IsMigratedInPlaceAndItsRowsTakenOver() throws SQLException {
 		start(table("items", "name=watch_items"));
 		// What Pigeon 0.1 left: the same table without the owner's columns.

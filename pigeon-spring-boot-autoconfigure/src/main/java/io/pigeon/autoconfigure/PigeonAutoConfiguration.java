@@ -7,6 +7,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import io.pigeon.internal.install.InstallOwner;
 import io.pigeon.internal.install.InstallProblem;
 import io.pigeon.internal.install.InstallSetting;
 import io.pigeon.internal.install.InstallSettings;
@@ -26,6 +27,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.util.StringUtils;
@@ -48,10 +50,25 @@ public final class PigeonAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		TriggerInstaller pigeonTriggerInstaller(PigeonDatabase database, PigeonProperties properties) {
+		TriggerInstaller pigeonTriggerInstaller(PigeonDatabase database, PigeonProperties properties,
+				Environment environment) {
 			PigeonProperties.Install install = properties.getInstall();
 			return new TriggerInstaller(installDataSource(database.dataSource(), install),
-					TriggerConfigurationResolver.resolve(properties), installSettings(database, install));
+					TriggerConfigurationResolver.resolve(properties), installSettings(database, install),
+					installOwner(install, environment));
+		}
+
+		/**
+		 * Return the installer's owner and version, by default the application's name and the
+		 * version Spring Boot reads from the jar's manifest.
+		 */
+		private static InstallOwner installOwner(PigeonProperties.Install install, Environment environment) {
+			String owner = StringUtils.hasText(install.getOwner()) ? install.getOwner()
+					: environment.getProperty("spring.application.name");
+			String version = StringUtils.hasText(install.getVersion()) ? install.getVersion()
+					: environment.getProperty("spring.application.version");
+			return new InstallOwner(StringUtils.hasText(owner) ? owner.strip() : InstallOwner.DEFAULT_NAME,
+					StringUtils.hasText(version) ? version.strip() : null, install.isAllowDowngrade());
 		}
 
 		/**
@@ -83,6 +100,9 @@ public final class PigeonAutoConfiguration {
 				case LOCK_TIMEOUT -> "lock-timeout";
 				case EXPORT_LOCATION -> "export-location";
 				case USERNAME -> "username";
+				case OWNER -> "owner";
+				case VERSION -> "version";
+				case ALLOW_DOWNGRADE -> "allow-downgrade";
 			};
 		}
 

@@ -112,6 +112,27 @@ public class PigeonProperties {
 		 */
 		private @Nullable String password;
 
+		/**
+		 * Owner of the triggers this application installs: applications sharing a database
+		 * and a history table each manage only their own owner's triggers. Defaults to
+		 * 'spring.application.name', or 'default' when that is unset.
+		 */
+		private @Nullable String owner;
+
+		/**
+		 * Version of this application's trigger configuration, compared as a version string
+		 * ('1.10' is newer than '1.9'): an instance older than the newest version installed
+		 * for its owner changes nothing. Defaults to 'spring.application.version' (the jar
+		 * manifest's Implementation-Version); without either, the last start wins.
+		 */
+		private @Nullable String version;
+
+		/**
+		 * Whether an instance whose version is older than the newest installed for its owner
+		 * may replace and remove that version's triggers (a rollback).
+		 */
+		private boolean allowDowngrade = false;
+
 		public InstallMode getMode() {
 			return this.mode;
 		}
@@ -174,6 +195,30 @@ public class PigeonProperties {
 
 		public void setPassword(@Nullable String password) {
 			this.password = password;
+		}
+
+		public @Nullable String getOwner() {
+			return this.owner;
+		}
+
+		public void setOwner(@Nullable String owner) {
+			this.owner = owner;
+		}
+
+		public @Nullable String getVersion() {
+			return this.version;
+		}
+
+		public void setVersion(@Nullable String version) {
+			this.version = version;
+		}
+
+		public boolean isAllowDowngrade() {
+			return this.allowDowngrade;
+		}
+
+		public void setAllowDowngrade(boolean allowDowngrade) {
+			this.allowDowngrade = allowDowngrade;
 		}
 
 		/**

@@ -50,6 +50,9 @@ class ConfigurationMetadataTests {
 		defaults.put("pigeon.install.export-location", null);
 		defaults.put("pigeon.install.username", null);
 		defaults.put("pigeon.install.password", null);
+		defaults.put("pigeon.install.owner", null);
+		defaults.put("pigeon.install.version", null);
+		defaults.put("pigeon.install.allow-downgrade", "false");
 		defaults.put("pigeon.schemas[].name", null);
 		defaults.put("pigeon.schemas[].tables[].name", null);
 		defaults.put(TRIGGER + "name", null);

@@ -164,7 +164,8 @@ class PigeonAutoConfigurationTests {
 	void installerSettingsAreNamedByTheirProperties() {
 		assertThat(Arrays.stream(InstallSetting.values()).map(PigeonAutoConfiguration.InstallerConfiguration::property))
 			.containsExactly("pigeon.install.mode", "pigeon.install.schema", "pigeon.install.history-table",
-					"pigeon.install.lock-timeout", "pigeon.install.export-location", "pigeon.install.username");
+					"pigeon.install.lock-timeout", "pigeon.install.export-location", "pigeon.install.username",
+					"pigeon.install.owner", "pigeon.install.version", "pigeon.install.allow-downgrade");
 	}
 
 	@Configuration(proxyBeanMethods = false)

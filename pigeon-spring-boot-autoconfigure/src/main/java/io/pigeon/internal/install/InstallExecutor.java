@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 import io.pigeon.internal.install.InstallHistory.Entry;
 import io.pigeon.internal.install.InstallPlan.LeftOver;
@@ -18,7 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Applies an {@link InstallPlan} whose preconditions hold: each table's DDL and its history
  * record in one short transaction, tried again a few times when a table is busy rather than
- * queueing for its lock.
+ * queueing for its lock. Each transaction takes the installation's {@link AdvisoryLock} and
+ * stops the plan if another installation has written to the history since the plan was made,
+ * so that the installer plans again from what that one left.
  */
 final class InstallExecutor {
 
@@ -42,46 +45,99 @@ final class InstallExecutor {
 
 	private final InstallSettings settings;
 
+	private @Nullable Long mark;
+
+	private int installed;
+
+	private int removed;
+
 	/**
 	 * Create a new executor.
-	 * @param connection the connection to apply plans with, holding the installation's lock
+	 * @param connection the connection to apply plans with
 	 * @param scripts the statements to run
-	 * @param settings how to name the settings that problems concern
+	 * @param settings the lock's time-out, and how to name the settings that problems concern
+	 * @param mark the history's high-water mark when the plan was made
+	 * ({@link InstallHistory#mark(Connection)})
 	 */
-	InstallExecutor(Connection connection, InstallScripts scripts, InstallSettings settings) {
+	InstallExecutor(Connection connection, InstallScripts scripts, InstallSettings settings, @Nullable Long mark) {
 		this.connection = connection;
 		this.scripts = scripts;
 		this.settings = settings;
+		this.mark = mark;
 	}
 
 	/**
 	 * Apply a plan: Pigeon's own objects first, then each trigger to install or replace, then
 	 * each trigger to remove.
 	 * @param plan the plan, whose preconditions hold
+	 * @return {@code true} if the plan was applied, {@code false} if another installation
+	 * wrote to the history first and the rest of the plan was left undone
 	 * @throws SQLException on a database error outside the DDL transactions
 	 * @throws PigeonInstallException if a statement fails or a table stays busy
 	 */
-	void execute(InstallPlan plan) throws SQLException {
+	boolean execute(InstallPlan plan) throws SQLException {
+		String objects = "Pigeon's own objects in schema \"" + plan.schema() + "\"";
 		if (plan.support().needsInstall()) {
-			String objects = "Pigeon's own objects in schema \"" + plan.schema() + "\"";
-			inTransaction(objects, this.settings.name(InstallSetting.SCHEMA), (statement) -> {
-				for (String sql : this.scripts.support().statements()) {
-					statement.execute(sql);
-				}
-			});
+			if (!inTransaction(objects, this.settings.name(InstallSetting.SCHEMA),
+					(statement) -> executeAll(statement, this.scripts.support().statements()))) {
+				return false;
+			}
+		}
+		else if (plan.recorded().needsMigration() && !inTransaction(objects,
+				this.settings.name(InstallSetting.HISTORY_TABLE),
+				(statement) -> executeAll(statement, this.scripts.history().migrateTable()))) {
+			return false;
 		}
 		for (PlannedTrigger planned : plan.installs()) {
 			TriggerDefinition definition = planned.trigger().definition();
-			inTransaction(table(definition.schema(), definition.table()), planned.trigger().path(),
-					(statement) -> install(statement, plan, planned));
+			if (!inTransaction(table(definition.schema(), definition.table()), planned.trigger().path(),
+					(statement) -> install(statement, plan, planned))) {
+				return false;
+			}
+			this.installed++;
 			if (planned.entry() != null) {
 				logger.info("Pigeon: replaced " + planned.trigger().describe() + " " + planned.replacementReason());
 			}
 		}
 		for (LeftOver leftOver : plan.leftOvers()) {
 			Entry entry = leftOver.entry();
-			inTransaction(table(entry.schema(), entry.table()), null, (statement) -> remove(statement, plan, leftOver));
+			if (!inTransaction(table(entry.schema(), entry.table()), null,
+					(statement) -> remove(statement, plan, leftOver))) {
+				return false;
+			}
+			this.removed++;
 			logger.info("Pigeon: removed " + entry.describe() + ", which is no longer configured or active");
+		}
+		return true;
+	}
+
+	/**
+	 * Return how many triggers this executor installed or replaced, over every plan.
+	 * @return the number of triggers
+	 */
+	int installed() {
+		return this.installed;
+	}
+
+	/**
+	 * Return how many triggers this executor removed, over every plan.
+	 * @return the number of triggers
+	 */
+	int removed() {
+		return this.removed;
+	}
+
+	/**
+	 * Continue with a new plan, made since the last one was left undone.
+	 * @param mark the history's high-water mark when the new plan was made
+	 */
+	void replanned(@Nullable Long mark) {
+		this.mark = mark;
+	}
+
+	private static void executeAll(Statement statement, List<String> statements) throws SQLException {
+		for (String sql : statements) {
+			statement.execute(sql);
 		}
 	}
 
@@ -160,14 +216,31 @@ final class InstallExecutor {
 		return new PostgresCatalog(this.connection);
 	}
 
-	private void inTransaction(String object, @Nullable String path, SqlWork work) throws SQLException {
+	/**
+	 * Run one DDL transaction under the installation's lock.
+	 * @return {@code false} if another installation wrote to the history since the plan, and
+	 * nothing was done
+	 */
+	private boolean inTransaction(String object, @Nullable String path, SqlWork work) throws SQLException {
+		InstallHistory history = this.scripts.history();
 		for (int attempt = 1;; attempt++) {
 			this.connection.setAutoCommit(false);
 			try (Statement statement = this.connection.createStatement()) {
+				AdvisoryLock.lockTransaction(this.connection, history, this.settings, InstallTask.INSTALL);
+				if (!Objects.equals(history.mark(this.connection), this.mark)) {
+					this.connection.rollback();
+					return false;
+				}
+				statement.execute(InstallHistory.STANDARD_STRINGS);
 				statement.execute("SET LOCAL lock_timeout = '" + DDL_LOCK_TIMEOUT.toMillis() + "ms'");
 				work.execute(statement);
+				this.mark = history.mark(this.connection);
 				this.connection.commit();
-				return;
+				return true;
+			}
+			catch (RuntimeException ex) {
+				this.connection.rollback();
+				throw ex;
 			}
 			catch (SQLException ex) {
 				this.connection.rollback();

@@ -153,6 +153,8 @@ record InstallPlan(SupportDrift support, String schema, List<PlannedTrigger> tri
 				case UP_TO_DATE -> null;
 				case NOT_INSTALLED -> name + " is not installed";
 				case FOREIGN_TRIGGER -> name + " exists but was not installed by Pigeon";
+				case OTHER_OWNER -> name + " was installed by owner '"
+						+ ((this.entry != null) ? this.entry.owner() : "?") + "', which manages it";
 				case DROPPED -> name + " was dropped outside Pigeon";
 				case DISABLED ->
 					name + " is disabled (pg_trigger.tgenabled = '" + ((live != null) ? live.enabled() : '?') + "')";

@@ -18,7 +18,8 @@ import io.pigeon.internal.sql.TriggerDefinition;
 
 /**
  * Compares the active configured triggers with the history and the live catalog, giving each
- * trigger, configured or only recorded, its {@link TriggerDrift}. It only reads.
+ * trigger, configured or only recorded by the installer's owner, its {@link TriggerDrift}. It
+ * only reads.
  */
 final class InstallPlanner {
 
@@ -39,6 +40,7 @@ final class InstallPlanner {
 		PostgresCatalog catalog = new PostgresCatalog(connection);
 		InstallHistory history = this.scripts.history();
 		InstallHistory.State state = history.read(connection);
+		String owner = history.owner().name();
 		List<PlannedTrigger> planned = new ArrayList<>();
 		Set<Key> configured = new HashSet<>();
 		for (Trigger trigger : triggers) {
@@ -47,12 +49,14 @@ final class InstallPlanner {
 			TriggerScript script = this.scripts.trigger(definition);
 			Entry entry = state.triggers().get(Key.of(definition));
 			LiveTrigger live = catalog.trigger(definition.schema(), definition.table(), definition.name());
-			planned.add(new PlannedTrigger(trigger, script, TriggerDrift.of(entry, live, script.checksum()), entry,
-					live));
+			TriggerDrift drift = (entry != null && !entry.owner().equals(owner)) ? TriggerDrift.OTHER_OWNER
+					: TriggerDrift.of(entry, live, script.checksum());
+			planned.add(new PlannedTrigger(trigger, script, drift, entry, live));
 		}
 		List<LeftOver> leftOvers = new ArrayList<>();
 		for (Entry entry : state.triggers().values()) {
-			if (!configured.contains(entry.key())) {
+			// Another owner's triggers are not left over: they are that owner's configuration.
+			if (entry.owner().equals(owner) && !configured.contains(entry.key())) {
 				boolean live = catalog.trigger(entry.schema(), entry.table(), entry.trigger()) != null;
 				leftOvers.add(new LeftOver(entry, TriggerDrift.leftOver(live)));
 			}

@@ -45,6 +45,15 @@ final class InstallPreconditions {
 								+ this.history.table() + " has no record of it); Pigeon never touches it",
 						"Give Pigeon's trigger another name, or drop the existing trigger yourself."));
 			}
+			if (planned.drift() == TriggerDrift.OTHER_OWNER && planned.entry() != null) {
+				problems.add(new InstallProblem(trigger.defaultName() ? trigger.path() : trigger.path("name"),
+						trigger.describe() + " is configured by owner '" + this.history.owner().name()
+								+ "' and was installed by owner '" + planned.entry().owner()
+								+ "'; an owner never changes another owner's triggers",
+						"Give one of the triggers another name, or remove it from one owner's configuration (an"
+								+ " owner is '" + this.settings.name(InstallSetting.OWNER)
+								+ "', by default spring.application.name)."));
+			}
 			checkFunctionOwnership(catalog, plan.recorded(), trigger, problems);
 			checkPrivileges(catalog, trigger, problems);
 		}
@@ -64,8 +73,19 @@ final class InstallPreconditions {
 	private void checkFunctionOwnership(PostgresCatalog catalog, InstallHistory.State state, Trigger trigger,
 			List<InstallProblem> problems) throws SQLException {
 		TriggerDefinition definition = trigger.definition();
-		if (catalog.function(definition.schema(), definition.function()) != null
-				&& !state.ownsFunction(definition.schema(), definition.function())) {
+		if (catalog.function(definition.schema(), definition.function()) == null) {
+			return;
+		}
+		InstallHistory.Entry user = state.functionOwner(definition.schema(), definition.function());
+		String owner = this.history.owner().name();
+		if (user != null && !user.owner().equals(owner) && !user.key().equals(InstallHistory.Key.of(definition))) {
+			problems.add(new InstallProblem(trigger.defaultFunction() ? trigger.path() : trigger.path("function"),
+					"function \"" + definition.schema() + "\".\"" + definition.function()
+							+ "\"() is configured by owner '" + owner + "' and is called by " + user.describe() + " of owner '" + user.owner()
+							+ "'; an owner never changes another owner's functions",
+					"Give Pigeon's function another name with '" + trigger.path("function") + "'."));
+		}
+		if (user == null) {
 			problems.add(new InstallProblem(trigger.defaultFunction() ? trigger.path() : trigger.path("function"),
 					"function \"" + definition.schema() + "\".\"" + definition.function()
 							+ "\"() already exists and was not created by Pigeon; Pigeon never replaces it",

@@ -32,8 +32,8 @@ final class InstallScripts {
 	SupportScript support() {
 		String supportObjects = this.generator.createSupportObjects();
 		String checksum = ScriptChecksum.of(supportObjects);
-		return new SupportScript(this.history.createTable(), supportObjects, this.history.recordSupport(checksum),
-				checksum);
+		return new SupportScript(this.history.createTable(), this.history.migrateTable(), supportObjects,
+				this.history.recordSupport(checksum), checksum);
 	}
 
 	/**

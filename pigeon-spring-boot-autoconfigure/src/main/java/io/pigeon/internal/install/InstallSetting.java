@@ -39,7 +39,22 @@ public enum InstallSetting {
 	/**
 	 * The user that installs, when it is not the application's.
 	 */
-	USERNAME;
+	USERNAME,
+
+	/**
+	 * Whose triggers the installer manages.
+	 */
+	OWNER,
+
+	/**
+	 * The configuration's version.
+	 */
+	VERSION,
+
+	/**
+	 * Whether an older configuration may replace a newer one's triggers.
+	 */
+	ALLOW_DOWNGRADE;
 
 	/**
 	 * Return the setting's name in the installer's own terms, e.g. {@code lock-timeout}.

@@ -66,7 +66,8 @@ final class ScriptExporter {
 		StringBuilder script = new StringBuilder();
 		script.append("-- Pigeon: ").append(title.replaceAll("[\\r\\n]", " ")).append("\n");
 		script.append("-- Written by Pigeon's installer; run the scripts of this directory in name order.\n");
-		script.append("BEGIN;\n\n");
+		script.append("BEGIN;\n");
+		script.append(InstallHistory.STANDARD_STRINGS).append(";\n\n");
 		for (String statement : statements) {
 			String sql = statement.strip();
 			script.append(sql).append(sql.endsWith(";") ? "" : ";").append("\n\n");

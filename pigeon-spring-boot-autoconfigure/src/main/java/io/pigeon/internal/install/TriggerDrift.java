@@ -28,6 +28,12 @@ enum TriggerDrift {
 	FOREIGN_TRIGGER,
 
 	/**
+	 * Another owner's installation created the trigger ({@link InstallOwner}): neither owner
+	 * may change what the other installed, so an installation fails naming both.
+	 */
+	OTHER_OWNER,
+
+	/**
 	 * Pigeon installed the trigger and it was dropped since: it is installed again.
 	 */
 	DROPPED,

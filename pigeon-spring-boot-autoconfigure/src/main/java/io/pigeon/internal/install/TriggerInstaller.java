@@ -12,6 +12,9 @@ import javax.sql.DataSource;
 
 import io.pigeon.internal.install.TriggerConfiguration.Trigger;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Installs, validates and exports Pigeon's triggers, in the manner of Flyway: the configuration
@@ -31,18 +34,41 @@ public class TriggerInstaller {
 
 	private final TriggerConfiguration configuration;
 
+	/**
+	 * How often an installation plans again after other installations ran between its
+	 * transactions, before it gives up.
+	 */
+	static final int PLAN_ATTEMPTS = 10;
+
+	private static final Log logger = LogFactory.getLog(TriggerInstaller.class);
+
 	private final InstallSettings settings;
+
+	private final InstallOwner owner;
+
+	/**
+	 * Create a new installer for the {@link InstallOwner#unversioned() default owner}.
+	 * @param dataSource where to install, with a user allowed to create triggers and functions
+	 * @param configuration the triggers to install
+	 * @param settings where Pigeon keeps its own objects, and how problems name the settings
+	 */
+	public TriggerInstaller(DataSource dataSource, TriggerConfiguration configuration, InstallSettings settings) {
+		this(dataSource, configuration, settings, InstallOwner.unversioned());
+	}
 
 	/**
 	 * Create a new installer.
 	 * @param dataSource where to install, with a user allowed to create triggers and functions
 	 * @param configuration the triggers to install
 	 * @param settings where Pigeon keeps its own objects, and how problems name the settings
+	 * @param owner whose triggers the installer manages, and the version of its configuration
 	 */
-	public TriggerInstaller(DataSource dataSource, TriggerConfiguration configuration, InstallSettings settings) {
+	public TriggerInstaller(DataSource dataSource, TriggerConfiguration configuration, InstallSettings settings,
+			InstallOwner owner) {
 		this.dataSource = dataSource;
 		this.configuration = configuration;
 		this.settings = settings;
+		this.owner = owner;
 	}
 
 	/**
@@ -55,26 +81,52 @@ public class TriggerInstaller {
 
 	/**
 	 * Make the database match the configuration: install new and changed triggers, remove the
-	 * ones Pigeon installed that are no longer configured or active, leave the others alone.
+	 * ones this owner installed that are no longer configured or active, leave the others
+	 * alone. An instance whose configuration is older than the newest its owner installed
+	 * changes nothing and logs what differs, unless downgrades are allowed.
 	 * @return what was done
 	 * @throws PigeonInstallException if the configuration is invalid (nothing is changed then),
-	 * a table stays busy, or a trigger of a configured name was not created by Pigeon
+	 * a table stays busy, or a trigger of a configured name was not created by this owner
 	 */
 	public InstallSummary install() {
 		long start = System.nanoTime();
 		return withConnection(InstallTask.INSTALL, (connection) -> {
 			InstallScripts scripts = checkConfiguration(connection);
-			try (AdvisoryLock lock = AdvisoryLock.acquire(connection, scripts.history(), this.settings,
-					InstallTask.INSTALL)) {
-				InstallPlan plan = new InstallPlanner(scripts).plan(connection, activeTriggers());
-				List<InstallProblem> problems = new InstallPreconditions(this.settings, scripts.history())
-					.check(connection, plan);
-				if (!problems.isEmpty()) {
-					throw new PigeonInstallException(InstallTask.INSTALL.failure(), problems);
+			InstallExecutor executor = null;
+			for (int attempt = 1;; attempt++) {
+				PlannedInstallation planned = inLockedTransaction(connection, scripts, InstallTask.INSTALL, () -> {
+					InstallPlan plan = new InstallPlanner(scripts).plan(connection, activeTriggers());
+					List<InstallProblem> problems = new InstallPreconditions(this.settings, scripts.history())
+						.check(connection, plan);
+					if (!problems.isEmpty()) {
+						throw new PigeonInstallException(InstallTask.INSTALL.failure(), problems);
+					}
+					return new PlannedInstallation(plan, scripts.history().mark(connection));
+				});
+				InstallPlan plan = planned.plan();
+				if (executor == null) {
+					String downgrade = new DowngradeCheck(this.owner, this.settings).refusal(plan);
+					if (downgrade != null) {
+						logger.warn(downgrade);
+						return new InstallSummary(0, plan.triggers().size(), 0,
+								Duration.ofNanos(System.nanoTime() - start));
+					}
+					executor = new InstallExecutor(connection, scripts, this.settings, planned.mark());
 				}
-				new InstallExecutor(connection, scripts, this.settings).execute(plan);
-				return new InstallSummary(plan.installs().size(), plan.unchanged(), plan.leftOvers().size(),
-						Duration.ofNanos(System.nanoTime() - start));
+				else {
+					executor.replanned(planned.mark());
+				}
+				if (executor.execute(plan)) {
+					return new InstallSummary(executor.installed(), plan.triggers().size() - executor.installed(),
+							executor.removed(), Duration.ofNanos(System.nanoTime() - start));
+				}
+				if (attempt == PLAN_ATTEMPTS) {
+					throw new PigeonInstallException(InstallTask.INSTALL.failure(),
+							List.of(new InstallProblem(null,
+									"other installations wrote to the history table " + scripts.history().table()
+											+ " between this one's transactions " + PLAN_ATTEMPTS + " times",
+									"Restart once the other instances have started.")));
+				}
 			}
 		});
 	}
@@ -88,15 +140,12 @@ public class TriggerInstaller {
 	public void validate() {
 		withConnection(InstallTask.VALIDATE, (connection) -> {
 			InstallScripts scripts = checkConfiguration(connection);
-			try (AdvisoryLock lock = AdvisoryLock.acquire(connection, scripts.history(), this.settings,
-					InstallTask.VALIDATE)) {
-				List<InstallProblem> problems = new InstallPlanner(scripts).plan(connection, activeTriggers())
-					.differences(this.settings);
-				if (!problems.isEmpty()) {
-					throw new PigeonInstallException("The database does not match Pigeon's configuration ("
-							+ this.settings.name(InstallSetting.MODE) + "="
-							+ InstallMode.VALIDATE.name().toLowerCase(Locale.ROOT) + ")", problems);
-				}
+			List<InstallProblem> problems = inLockedTransaction(connection, scripts, InstallTask.VALIDATE,
+					() -> new InstallPlanner(scripts).plan(connection, activeTriggers()).differences(this.settings));
+			if (!problems.isEmpty()) {
+				throw new PigeonInstallException("The database does not match Pigeon's configuration ("
+						+ this.settings.name(InstallSetting.MODE) + "="
+						+ InstallMode.VALIDATE.name().toLowerCase(Locale.ROOT) + ")", problems);
 			}
 			return null;
 		});
@@ -138,7 +187,29 @@ public class TriggerInstaller {
 			schema = new PostgresCatalog(connection).currentSchema();
 		}
 		return new InstallScripts(new TriggerSqlGenerator(schema),
-				new InstallHistory(schema, this.settings.historyTable()));
+				new InstallHistory(schema, this.settings.historyTable(), this.owner));
+	}
+
+	/**
+	 * Read in one transaction under the installation's lock, so that what is read is one
+	 * consistent state that no other installation is changing.
+	 */
+	private <T> T inLockedTransaction(Connection connection, InstallScripts scripts, InstallTask task,
+			SqlWork<T> work) throws SQLException {
+		connection.setAutoCommit(false);
+		try {
+			AdvisoryLock.lockTransaction(connection, scripts.history(), this.settings, task);
+			T result = work.execute();
+			connection.commit();
+			return result;
+		}
+		catch (SQLException | RuntimeException ex) {
+			connection.rollback();
+			throw ex;
+		}
+		finally {
+			connection.setAutoCommit(true);
+		}
 	}
 
 	private List<Trigger> activeTriggers() {
@@ -168,6 +239,20 @@ public class TriggerInstaller {
 	private interface ConnectionWork<T> {
 
 		T execute(Connection connection) throws SQLException;
+
+	}
+
+	@FunctionalInterface
+	private interface SqlWork<T> {
+
+		T execute() throws SQLException;
+
+	}
+
+	/**
+	 * A plan with the history's high-water mark it was made at.
+	 */
+	private record PlannedInstallation(InstallPlan plan, @Nullable Long mark) {
 
 	}
 

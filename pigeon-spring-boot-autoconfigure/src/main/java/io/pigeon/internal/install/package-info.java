@@ -6,7 +6,9 @@
  * ({@code PostgresCatalog}) and gives it one {@code TriggerDrift}, which mode {@code auto}
  * acts on and mode {@code validate} reports; {@code InstallPreconditions} finds what would
  * stop the plan (foreign objects, missing privileges) before any DDL; {@code InstallExecutor}
- * applies it in short, retried transactions under an {@code AdvisoryLock}; and
+ * applies it in short, retried transactions, each under a transaction-level
+ * {@code AdvisoryLock} (safe behind a transaction-mode pooler); {@code DowngradeCheck} keeps an
+ * instance of an older configuration version ({@code InstallOwner}) from applying it; and
  * {@code ScriptExporter} writes the same statements ({@code TriggerScript},
  * {@code SupportScript}, built by {@code InstallScripts}) for a DBA. The history's checksums
  * are of normalised SQL ({@code ScriptChecksum}), so that the generator's layout is free to

@@ -203,6 +203,11 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 
 	private void stopDispatchers(long deadline) throws InterruptedException {
 		List<ChannelDispatcher> late = new ArrayList<>();
+		// Close every buffer before waiting for any: closed one after another, a slow channel
+		// would spend the whole time-out while the others, still open, count as late.
+		for (ChannelDispatcher dispatcher : this.dispatchers.values()) {
+			dispatcher.stop(System.nanoTime());
+		}
 		for (ChannelDispatcher dispatcher : this.dispatchers.values()) {
 			if (!dispatcher.stop(deadline)) {
 				late.add(dispatcher);

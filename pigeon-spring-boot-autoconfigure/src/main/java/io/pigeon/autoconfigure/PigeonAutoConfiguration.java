@@ -25,6 +25,7 @@ import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.util.StringUtils;
@@ -38,6 +39,7 @@ import org.springframework.util.StringUtils;
 @AutoConfiguration(after = DataSourceAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "pigeon.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PigeonProperties.class)
+@Import(PigeonOverflowConfiguration.class)
 public final class PigeonAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)

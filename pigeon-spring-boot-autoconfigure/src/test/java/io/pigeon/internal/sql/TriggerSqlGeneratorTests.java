@@ -41,6 +41,8 @@ class TriggerSqlGeneratorTests {
 					created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 				);
 				CREATE INDEX IF NOT EXISTS "pigeon_overflow_created_at_idx" ON "pigeon"."pigeon_overflow" (created_at);
+				ALTER TABLE "pigeon"."pigeon_overflow" ADD COLUMN IF NOT EXISTS first_seen timestamptz;
+				CREATE INDEX IF NOT EXISTS "pigeon_overflow_first_seen_idx" ON "pigeon"."pigeon_overflow" (first_seen);
 				CREATE OR REPLACE FUNCTION "pigeon"."pigeon_overflow_store"(payload text)
 				RETURNS bigint
 				LANGUAGE sql
@@ -61,6 +63,8 @@ class TriggerSqlGeneratorTests {
 					created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 				);
 				CREATE INDEX IF NOT EXISTS "pigeon_overflow_created_at_idx" ON "My ""$pigeon$"" Schema"."pigeon_overflow" (created_at);
+				ALTER TABLE "My ""$pigeon$"" Schema"."pigeon_overflow" ADD COLUMN IF NOT EXISTS first_seen timestamptz;
+				CREATE INDEX IF NOT EXISTS "pigeon_overflow_first_seen_idx" ON "My ""$pigeon$"" Schema"."pigeon_overflow" (first_seen);
 				CREATE OR REPLACE FUNCTION "My ""$pigeon$"" Schema"."pigeon_overflow_store"(payload text)
 				RETURNS bigint
 				LANGUAGE sql

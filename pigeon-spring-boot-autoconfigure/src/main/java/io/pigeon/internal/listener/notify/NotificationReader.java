@@ -14,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import io.pigeon.internal.listener.ListenerStatus;
+import io.pigeon.internal.listener.notify.ListenerConnection.ResumePoint;
 import org.postgresql.PGNotification;
 
 /**
@@ -69,6 +70,11 @@ final class NotificationReader {
 	private volatile @Nullable ListenerConnection connection;
 
 	private @Nullable Instant outageStart;
+
+	// The last notification received or check answered: a silent network loses changes from here.
+	private @Nullable Instant lastKnownGood;
+
+	private @Nullable Instant outageLastKnownGood;
 
 	private boolean lowLatencyReported;
 
@@ -166,7 +172,7 @@ final class NotificationReader {
 		}
 	}
 
-	private void listening(ListenerConnection connection) {
+	private void listening(ListenerConnection connection) throws SQLException {
 		this.backoff.reset();
 		this.status.listening(connection.getBackendPid());
 		if (!connection.isLowLatency() && !this.lowLatencyReported) {
@@ -176,16 +182,19 @@ final class NotificationReader {
 		}
 		Instant outageStart = this.outageStart;
 		if (outageStart != null) {
+			ResumePoint resumePoint = connection.resumePoint();
 			Instant outageEnd = Instant.now();
+			Instant lastKnownGood = (this.outageLastKnownGood != null) ? this.outageLastKnownGood : outageStart;
 			this.outageStart = null;
 			logger.info("Pigeon's listener connection is back after an outage of "
 					+ Duration.between(outageStart, outageEnd).toMillis() + " ms and listens on " + this.channels
 					+ "; notifications sent during the outage were not received");
-			this.outageListener.outageEnded(outageStart, outageEnd);
+			this.outageListener.outageEnded(outageStart, outageEnd, lastKnownGood, resumePoint);
 		}
 		else if (logger.isDebugEnabled()) {
 			logger.debug("Pigeon listens on " + this.channels + " (backend " + connection.getBackendPid() + ")");
 		}
+		this.lastKnownGood = Instant.now();
 		this.firstAttempt.complete(null);
 	}
 
@@ -196,13 +205,15 @@ final class NotificationReader {
 			if (untilValidation <= 0) {
 				connection.validate();
 				lastActivity = System.nanoTime();
+				this.lastKnownGood = Instant.now();
 				continue;
 			}
 			PGNotification[] notifications = connection
 				.poll((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(untilValidation) + 1));
 			if (notifications.length > 0) {
 				lastActivity = System.nanoTime();
-				this.status.notificationsReceived(System.currentTimeMillis());
+				this.lastKnownGood = Instant.now();
+				this.status.notificationsReceived(this.lastKnownGood.toEpochMilli());
 				handOver(notifications);
 			}
 		}
@@ -236,6 +247,7 @@ final class NotificationReader {
 		if (this.outageStart == null) {
 			Instant now = Instant.now();
 			this.outageStart = now;
+			this.outageLastKnownGood = (this.lastKnownGood != null) ? this.lastKnownGood : now;
 			this.status.disconnected(now, ex.toString());
 			logger.warn("Pigeon's listener connection to " + this.connectionFactory.getDisplayUrl()
 					+ " is lost or cannot be established (" + ex + "); notifications are not received until it "
@@ -273,8 +285,10 @@ final class NotificationReader {
 		 * Called on the reading thread when listening has resumed; must return quickly.
 		 * @param outageStart when the connection was found lost
 		 * @param outageEnd when listening resumed
+		 * @param lastKnownGood when the connection was last known to work, before the outage
+		 * @param resumePoint the database's position right after LISTEN on the new connection
 		 */
-		void outageEnded(Instant outageStart, Instant outageEnd);
+		void outageEnded(Instant outageStart, Instant outageEnd, Instant lastKnownGood, ResumePoint resumePoint);
 
 	}
 

@@ -42,6 +42,12 @@ import org.springframework.util.StringUtils;
 @Import(PigeonOverflowConfiguration.class)
 public final class PigeonAutoConfiguration {
 
+	// Static and a BeanFactoryPostProcessor: it runs before any bean, the installer included, is created.
+	@Bean
+	static PigeonPropertyNamesCheck pigeonPropertyNamesCheck() {
+		return new PigeonPropertyNamesCheck();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnSingleCandidate(DataSource.class)
 	static class InstallerConfiguration {

@@ -39,14 +39,8 @@ import org.springframework.util.StringUtils;
 @AutoConfiguration(after = DataSourceAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "pigeon.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PigeonProperties.class)
-@Import(PigeonOverflowConfiguration.class)
+@Import({ PigeonConfigurationChecks.class, PigeonOverflowConfiguration.class })
 public final class PigeonAutoConfiguration {
-
-	// Static and a BeanFactoryPostProcessor: it runs before any bean, the installer included, is created.
-	@Bean
-	static PigeonPropertyNamesCheck pigeonPropertyNamesCheck() {
-		return new PigeonPropertyNamesCheck();
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnSingleCandidate(DataSource.class)

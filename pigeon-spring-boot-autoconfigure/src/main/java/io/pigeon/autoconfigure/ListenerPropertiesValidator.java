@@ -15,6 +15,8 @@ final class ListenerPropertiesValidator {
 
 	private static final String PREFIX = "pigeon.listener.";
 
+	private static final Duration MIN_OVERFLOW_RETENTION = Duration.ofMinutes(1);
+
 	private ListenerPropertiesValidator() {
 	}
 
@@ -36,7 +38,14 @@ final class ListenerPropertiesValidator {
 	 * cannot work
 	 */
 	static void validateOverflow(PigeonProperties.Listener listener) {
-		requirePositive("overflow-retention", listener.getOverflowRetention());
+		// A stored payload must outlive its delivery: the notification's wait in PostgreSQL's
+		// queue and in the channel's buffer, a reconnection, then the read.
+		if (listener.getOverflowRetention().compareTo(MIN_OVERFLOW_RETENTION) < 0) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "overflow-retention",
+					listener.getOverflowRetention(), "Overflow payloads must be kept at least a minute (1m): a "
+							+ "shorter retention deletes payloads before a delivery held up by a busy channel or a "
+							+ "reconnection can read them.");
+		}
 	}
 
 	/**

@@ -13,7 +13,6 @@ import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 import io.pigeon.internal.listener.notify.ListenerConnectionFactory;
 import io.pigeon.internal.listener.notify.ListenerSettings;
 import io.pigeon.internal.listener.notify.NotifyListenerContainerFactory;
-import io.pigeon.internal.listener.notify.OverflowPayloadCleanup;
 import io.pigeon.internal.listener.notify.OverflowPayloadStore;
 import io.pigeon.internal.listener.notify.PgjdbcNotificationLatencyTuner;
 import org.jspecify.annotations.Nullable;
@@ -48,7 +47,7 @@ import org.springframework.scheduling.TaskScheduler;
  * thread for each channel for as long as the listener runs), otherwise on a
  * {@link SimpleAsyncTaskExecutor} of Pigeon's own with a {@code pigeon-channel-<channel>} daemon
  * thread per channel, virtual when {@code spring.threads.virtual.enabled} is set. Pigeon's events
- * and the overflow clean-up run on the {@link TaskScheduler} bean named
+ * (and the overflow clean-up, see {@code PigeonOverflowConfiguration}) run on the {@link TaskScheduler} bean named
  * {@value #LISTENER_TASK_SCHEDULER_BEAN_NAME} when the application defines one, otherwise on a
  * {@code pigeon-listener-tasks} thread that lives as long as the listener. Pigeon's defaults are
  * not beans, so that Spring Boot's own executor and scheduler do not back off because of them;
@@ -113,24 +112,9 @@ public final class PigeonListenerAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		OverflowPayloadStore pigeonOverflowPayloadStore(PigeonDatabase database) {
-			return new OverflowPayloadStore(database.jdbcTemplate(), database.schema());
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		OverflowPayloadCleanup pigeonOverflowPayloadCleanup(PigeonProperties properties,
-				OverflowPayloadStore overflowStore) {
-			PigeonProperties.Listener listener = properties.getListener();
-			ListenerPropertiesValidator.validateOverflow(listener);
-			return new OverflowPayloadCleanup(overflowStore, listener.getOverflowRetention());
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
 		ListenerContainerFactory pigeonListenerContainerFactory(PigeonProperties properties,
 				ListenerConnectionFactory connectionFactory, OverflowPayloadStore overflowStore,
-				OverflowPayloadCleanup overflowCleanup, ObjectProvider<JsonMapper> jsonMapper,
+				ObjectProvider<JsonMapper> jsonMapper,
 				ObjectProvider<ListenerMetrics> metrics, ObjectProvider<PigeonErrorHandler> errorHandler,
 				ApplicationEventPublisher eventPublisher, Environment environment,
 				@Qualifier(LISTENER_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<TaskExecutor> dispatchExecutor,
@@ -139,7 +123,7 @@ public final class PigeonListenerAutoConfiguration {
 				ObjectProvider<ListenerInvocationObserver> invocationObserver) {
 			ListenerSettings settings = ListenerPropertiesValidator.settings(properties.getListener());
 			NotifyListenerContainerFactory factory = new NotifyListenerContainerFactory(connectionFactory, settings,
-					jsonMapper.getIfAvailable(JsonMapper::shared), overflowStore, overflowCleanup,
+					jsonMapper.getIfAvailable(JsonMapper::shared), overflowStore,
 					metrics.getIfAvailable(() -> ListenerMetrics.NONE), errorHandler.getIfAvailable(), eventPublisher,
 					dispatchExecutor.getIfAvailable(() -> defaultDispatchExecutor(environment)),
 					taskScheduler.getIfAvailable(), DeliveryObserver.of(deliveryObservers.orderedStream().toList()));

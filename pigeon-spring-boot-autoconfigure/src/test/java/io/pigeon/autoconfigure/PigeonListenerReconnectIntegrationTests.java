@@ -2,6 +2,7 @@ package io.pigeon.autoconfigure;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,9 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.event.EventListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -77,6 +81,7 @@ class PigeonListenerReconnectIntegrationTests {
 			Recorder recorder = context.getBean(Recorder.class);
 			ReconnectEvents reconnects = context.getBean(ReconnectEvents.class);
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			long committedBeforeOutage = committedTxid();
 			proxy.freeze();
 			await().atMost(TIMEOUT).until(() -> health.health().getStatus(), Status.DOWN::equals);
 			assertThat(health.health().getDetails()).containsKeys("disconnectedSince", "failedAttempts", "error");
@@ -87,6 +92,16 @@ class PigeonListenerReconnectIntegrationTests {
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 			notifier.send(RecordingListenerApplication.CHANNEL, "after recovery");
 			await().atMost(TIMEOUT).until(() -> recorder.count(RecordingListenerApplication.CHANNEL) == 1);
+			PigeonListenerReconnectedEvent event = reconnects.events.get(0);
+			// The peer fell silent at the last check that was answered; it was found lost only
+			// once the next check had waited validation-timeout (1s) in vain.
+			assertThat(event.getLastKnownGood()).isBefore(event.getOutageStart().minusMillis(900));
+			assertThat(event.getResumedDatabaseTime()).isAfter(event.getOutageStart().minusSeconds(5))
+				.isBefore(event.getOutageEnd().plusSeconds(5));
+			assertThat(event.getResumedSnapshot()).matches("\\d+:\\d+:[\\d,]*");
+			assertThat(visibleInResumedSnapshot(event, committedBeforeOutage))
+				.as("committed before: in the tables").isTrue();
+			assertThat(visibleInResumedSnapshot(event, committedTxid())).as("committed after: notified").isFalse();
 			assertThat(output.getOut().split(LOST, -1)).hasSize(2);
 			assertThat(output.getOut().split(BACK, -1)).hasSize(2);
 		}
@@ -128,6 +143,52 @@ class PigeonListenerReconnectIntegrationTests {
 			assertThat(output.getOut().split(LOST, -1)).hasSize(2);
 			assertThat(output.getOut().split(BACK, -1)).hasSize(2);
 		}
+	}
+
+	void anEventListenerThatThrowsIsLogged(CapturedOutput output) throws Exception {
+		try (ConfigurableApplicationContext context = ListenerTestApplication.run(ThrowingResync.class,
+				FAST_FAULT_DETECTION)) {
+			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
+			ReconnectEvents reconnects = context.getBean(ReconnectEvents.class);
+			terminate(registry.getStatus().getBackendPid());
+			await().atMost(TIMEOUT).until(reconnects::count, (count) -> count == 1);
+			await().atMost(TIMEOUT)
+				.until(() -> output.getOut().contains("Pigeon failed publishing a PigeonListenerReconnectedEvent"));
+			assertThat(output.getOut()).contains("resynchronisation failed");
+		}
+	}
+
+	private static long committedTxid() throws Exception {
+		try (Connection connection = PigeonTestDatabase.get().connect();
+				PreparedStatement statement = connection.prepareStatement("SELECT txid_current()");
+				ResultSet result = statement.executeQuery()) {
+			result.next();
+			return result.getLong(1);
+		}
+	}
+
+	private static boolean visibleInResumedSnapshot(PigeonListenerReconnectedEvent event, long txid) throws Exception {
+		try (Connection connection = PigeonTestDatabase.get().connect();
+				PreparedStatement statement = connection
+					.prepareStatement("SELECT pg_visible_in_snapshot(?::text::xid8, ?::pg_snapshot)")) {
+			statement.setLong(1, txid);
+			statement.setString(2, event.getResumedSnapshot());
+			try (ResultSet result = statement.executeQuery()) {
+				result.next();
+				return result.getBoolean(1);
+			}
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Import(RecordingListenerApplication.class)
+	static class ThrowingResync {
+
+		@EventListener
+		void resynchronise(PigeonListenerReconnectedEvent event) {
+			throw new IllegalStateException("resynchronisation failed");
+		}
+
 	}
 
 	private static String[] withFastFaultDetection(String property) {

@@ -68,6 +68,25 @@ class PigeonStartupIntegrationTests {
 						+ "its columns are id.");
 	}
 
+	@Test
+	void unknownKeyFailsStartUpWithItsPathAndTheNearestKeyBeforeTheCatalogIsTouched(CapturedOutput output)
+			throws SQLException {
+		assertThatException().isThrownBy(() -> application("pigeon.schemas[0].tables[0].name=items",
+				"pigeon.schemas[0].tables[0].triggers[0].colums=id",
+				"pigeon.schemas[0].tables[0].triggers[0].udpate-of=id")
+			.run());
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"pigeon.schemas[0].tables[0].triggers[0].colums: unknown key `colums`",
+				"pigeon.schemas[0].tables[0].triggers[0].colums: did you mean `columns`?",
+				"pigeon.schemas[0].tables[0].triggers[0].udpate-of: did you mean `update-of`?");
+		try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+				java.sql.ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+						+ " ON n.oid = c.relnamespace WHERE n.nspname = '" + this.schema + "'")) {
+			result.next();
+			assertThat(result.getInt(1)).as("only the test's table: no history, no overflow table").isEqualTo(1);
+		}
+	}
+
 	private SpringApplicationBuilder application(String... properties) {
 		return new SpringApplicationBuilder(ApplicationConfiguration.class).web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "spring.datasource.url=" + database.getJdbcUrl(),

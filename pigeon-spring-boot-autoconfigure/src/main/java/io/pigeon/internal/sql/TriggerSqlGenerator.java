@@ -77,7 +77,9 @@ public final class TriggerSqlGenerator {
 
 	/**
 	 * Return the idempotent DDL of the objects in the Pigeon schema that trigger functions use:
-	 * the overflow table, an index for the listener's clean-up by age, and the
+	 * the overflow table, an index for the listener's clean-up by age, its {@code first_seen}
+	 * column (stamped by the clean-up on the rows it finds committed: retention counts from there,
+	 * not from the write) with its index, and the
 	 * {@code SECURITY DEFINER} function that stores an overflowing payload with the channel it
 	 * is notified on. That function lets every writing role store a payload without being
 	 * granted anything on the table (the table stays unreadable to them, payloads hold row
@@ -129,6 +131,8 @@ public final class TriggerSqlGenerator {
 				);
 				ALTER TABLE %1$s ADD COLUMN IF NOT EXISTS channel text;
 				CREATE INDEX IF NOT EXISTS %2$s ON %1$s (created_at);
+				ALTER TABLE %1$s ADD COLUMN IF NOT EXISTS first_seen timestamptz;
+				CREATE INDEX IF NOT EXISTS %7$s ON %1$s (first_seen);
 				DROP FUNCTION IF EXISTS %3$s(text);
 				CREATE OR REPLACE FUNCTION %3$s(text, text)
 				RETURNS bigint
@@ -137,7 +141,7 @@ public final class TriggerSqlGenerator {
 				%4$sAS %5$s%6$s%5$s;
 				GRANT EXECUTE ON FUNCTION %3$s(text, text) TO PUBLIC;
 				""".formatted(table, SqlIdentifiers.quote(OVERFLOW_TABLE + "_created_at_idx"), store,
-				FUNCTION_SETTINGS, tag, body);
+				FUNCTION_SETTINGS, tag, body, SqlIdentifiers.quote(OVERFLOW_TABLE + "_first_seen_idx"));
 	}
 
 	/**

@@ -42,6 +42,8 @@ class TriggerSqlGeneratorTests {
 				);
 				ALTER TABLE "pigeon"."pigeon_overflow" ADD COLUMN IF NOT EXISTS channel text;
 				CREATE INDEX IF NOT EXISTS "pigeon_overflow_created_at_idx" ON "pigeon"."pigeon_overflow" (created_at);
+				ALTER TABLE "pigeon"."pigeon_overflow" ADD COLUMN IF NOT EXISTS first_seen timestamptz;
+				CREATE INDEX IF NOT EXISTS "pigeon_overflow_first_seen_idx" ON "pigeon"."pigeon_overflow" (first_seen);
 				DROP FUNCTION IF EXISTS "pigeon"."pigeon_overflow_store"(text);
 				CREATE OR REPLACE FUNCTION "pigeon"."pigeon_overflow_store"(text, text)
 				RETURNS bigint
@@ -87,6 +89,8 @@ class TriggerSqlGeneratorTests {
 				);
 				ALTER TABLE "My ""$pigeon$"" Schema"."pigeon_overflow" ADD COLUMN IF NOT EXISTS channel text;
 				CREATE INDEX IF NOT EXISTS "pigeon_overflow_created_at_idx" ON "My ""$pigeon$"" Schema"."pigeon_overflow" (created_at);
+				ALTER TABLE "My ""$pigeon$"" Schema"."pigeon_overflow" ADD COLUMN IF NOT EXISTS first_seen timestamptz;
+				CREATE INDEX IF NOT EXISTS "pigeon_overflow_first_seen_idx" ON "My ""$pigeon$"" Schema"."pigeon_overflow" (first_seen);
 				DROP FUNCTION IF EXISTS "My ""$pigeon$"" Schema"."pigeon_overflow_store"(text);
 				CREATE OR REPLACE FUNCTION "My ""$pigeon$"" Schema"."pigeon_overflow_store"(text, text)
 				RETURNS bigint

@@ -81,7 +81,10 @@ final class DroppedNotificationsReporter {
 			this.unreported.incrementAndGet();
 			if (this.reportScheduled.compareAndSet(false, true)) {
 				try {
-					DroppedNotificationsReporter.this.tasks.schedule(this::report, Instant.now().plus(REPORT_DELAY));
+					DroppedNotificationsReporter.this.tasks.schedule(
+							LoggedTasks.once("reporting dropped notifications on channel '" + this.channel + "'",
+									this::report),
+							Instant.now().plus(REPORT_DELAY));
 				}
 				catch (RejectedExecutionException ex) {
 					// Shutting down: nobody is left to tell.

@@ -1,8 +1,11 @@
 package io.pigeon.internal.listener.notify;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 
 import io.pigeon.internal.sql.SqlIdentifiers;
@@ -60,6 +63,21 @@ public final class ListenerConnection implements AutoCloseable {
 	}
 
 	/**
+	 * Return where the stream of notifications starts, to be called right after
+	 * {@link #listen}: a transaction that this snapshot does not see as committed commits later
+	 * and is notified on this connection.
+	 * @return the database's snapshot and clock
+	 * @throws SQLException if the connection fails
+	 */
+	public ResumePoint resumePoint() throws SQLException {
+		try (Statement statement = this.connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT pg_current_snapshot()::text, clock_timestamp()")) {
+			result.next();
+			return new ResumePoint(result.getString(1), result.getObject(2, OffsetDateTime.class).toInstant());
+		}
+	}
+
+	/**
 	 * Return the notifications received, waiting up to the given time for the first one.
 	 * @param timeoutMillis the longest wait, at least 1 ms (pgjdbc waits forever on 0)
 	 * @return the notifications, possibly none
@@ -101,6 +119,14 @@ public final class ListenerConnection implements AutoCloseable {
 		catch (SQLException ex) {
 			// The connection is being discarded: a failure to say goodbye to the server changes nothing.
 		}
+	}
+
+	/**
+	 * The database's position right after LISTEN.
+	 * @param snapshot {@code pg_current_snapshot()} as text
+	 * @param databaseTime the database's {@code clock_timestamp()}
+	 */
+	public record ResumePoint(String snapshot, Instant databaseTime) {
 	}
 
 }

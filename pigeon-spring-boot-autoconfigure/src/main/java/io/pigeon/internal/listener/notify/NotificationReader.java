@@ -14,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import io.pigeon.internal.listener.ListenerStatus;
+import io.pigeon.internal.listener.notify.ListenerConnection.ResumePoint;
 import org.postgresql.PGNotification;
 
 import org.springframework.scheduling.TaskScheduler;
@@ -79,6 +80,11 @@ final class NotificationReader {
 	private volatile @Nullable ListenerConnection connection;
 
 	private @Nullable Instant outageStart;
+
+	// The last notification received or check answered: a silent network loses changes from here.
+	private @Nullable Instant lastKnownGood;
+
+	private @Nullable Instant outageLastKnownGood;
 
 	private boolean lowLatencyReported;
 
@@ -187,7 +193,7 @@ final class NotificationReader {
 		}
 	}
 
-	private void listening(ListenerConnection connection) {
+	private void listening(ListenerConnection connection) throws SQLException {
 		this.backoff.reset();
 		this.status.listening(connection.getBackendPid());
 		if (!connection.isLowLatency() && !this.lowLatencyReported) {
@@ -197,16 +203,19 @@ final class NotificationReader {
 		}
 		Instant outageStart = this.outageStart;
 		if (outageStart != null) {
+			ResumePoint resumePoint = connection.resumePoint();
 			Instant outageEnd = Instant.now();
+			Instant lastKnownGood = (this.outageLastKnownGood != null) ? this.outageLastKnownGood : outageStart;
 			this.outageStart = null;
 			logger.info("Pigeon's listener connection is back after an outage of "
 					+ Duration.between(outageStart, outageEnd).toMillis() + " ms and listens on " + this.channels
 					+ "; notifications sent during the outage were not received");
-			this.outageListener.outageEnded(outageStart, outageEnd);
+			this.outageListener.outageEnded(outageStart, outageEnd, lastKnownGood, resumePoint);
 		}
 		else if (logger.isDebugEnabled()) {
 			logger.debug("Pigeon listens on " + this.channels + " (backend " + connection.getBackendPid() + ")");
 		}
+		this.lastKnownGood = Instant.now();
 		this.firstAttempt.complete(null);
 	}
 
@@ -223,6 +232,7 @@ final class NotificationReader {
 					this.watchdog.done();
 				}
 				lastActivity = System.nanoTime();
+				this.lastKnownGood = Instant.now();
 				continue;
 			}
 			PGNotification[] notifications;
@@ -236,7 +246,8 @@ final class NotificationReader {
 			}
 			if (notifications.length > 0) {
 				lastActivity = System.nanoTime();
-				this.status.notificationsReceived(System.currentTimeMillis());
+				this.lastKnownGood = Instant.now();
+				this.status.notificationsReceived(this.lastKnownGood.toEpochMilli());
 				handOver(notifications);
 			}
 		}
@@ -270,6 +281,7 @@ final class NotificationReader {
 		if (this.outageStart == null) {
 			Instant now = Instant.now();
 			this.outageStart = now;
+			this.outageLastKnownGood = (this.lastKnownGood != null) ? this.lastKnownGood : now;
 			this.status.disconnected(now, ex.toString());
 			logger.warn("Pigeon's listener connection to " + this.connectionFactory.getDisplayUrl()
 					+ " is lost or cannot be established (" + ex + "); notifications are not received until it "
@@ -320,8 +332,10 @@ final class NotificationReader {
 		 * Called on the reading thread when listening has resumed; must return quickly.
 		 * @param outageStart when the connection was found lost
 		 * @param outageEnd when listening resumed
+		 * @param lastKnownGood when the connection was last known to work, before the outage
+		 * @param resumePoint the database's position right after LISTEN on the new connection
 		 */
-		void outageEnded(Instant outageStart, Instant outageEnd);
+		void outageEnded(Instant outageStart, Instant outageEnd, Instant lastKnownGood, ResumePoint resumePoint);
 
 	}
 

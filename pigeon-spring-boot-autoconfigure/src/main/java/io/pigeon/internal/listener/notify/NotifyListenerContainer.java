@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +22,7 @@ import io.pigeon.internal.listener.ListenerInvocationObserver;
 import io.pigeon.internal.listener.ListenerMetrics;
 import io.pigeon.internal.listener.MethodListenerAdapter;
 import io.pigeon.internal.listener.NotificationParser;
+import io.pigeon.internal.listener.notify.ListenerConnection.ResumePoint;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +37,7 @@ import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
  * The notify delivery mode's container: one dedicated LISTEN connection read by the one
  * {@link NotificationReader} thread, and a {@link ChannelDispatcher} per channel that calls the
  * channel's listener methods on a thread of the dispatch {@link TaskExecutor}. Its other work
- * (announcing reconnections and dropped notifications, deleting expired overflow payloads) runs on
+ * (announcing reconnections and dropped notifications) runs on
  * a {@link TaskScheduler}: the application's when it supplies one, otherwise one the container
  * creates for its run, with the single daemon thread {@value #TASKS_THREAD_NAME}, and ends when
  * it stops.
@@ -63,8 +63,6 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 
 	private final OverflowPayloadStore overflowStore;
 
-	private final OverflowPayloadCleanup overflowCleanup;
-
 	private final ListenerMetrics metrics;
 
 	private final ListenerFailureHandler failureHandler;
@@ -85,15 +83,13 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 
 	private @Nullable NotificationReader reader;
 
-	private @Nullable ScheduledFuture<?> cleanup;
-
 	private @Nullable ScheduledThreadPoolExecutor ownTasks;
 
 	private final List<Thread> ownTaskThreads = new CopyOnWriteArrayList<>();
 
 	NotifyListenerContainer(List<ListenerEndpoint> endpoints, ListenerConnectionFactory connectionFactory,
 			ListenerSettings settings, JsonMapper jsonMapper, OverflowPayloadStore overflowStore,
-			OverflowPayloadCleanup overflowCleanup, ListenerMetrics metrics, ListenerFailureHandler failureHandler,
+			ListenerMetrics metrics, ListenerFailureHandler failureHandler,
 			ApplicationEventPublisher eventPublisher, TaskExecutor dispatchExecutor,
 			@Nullable TaskScheduler taskScheduler, DeliveryObserver deliveryObserver,
 			@Nullable ListenerInvocationObserver observer) {
@@ -102,7 +98,6 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
 		this.overflowStore = overflowStore;
-		this.overflowCleanup = overflowCleanup;
 		this.metrics = metrics;
 		this.failureHandler = failureHandler;
 		this.eventPublisher = eventPublisher;
@@ -134,8 +129,6 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 		NotificationReader reader = new NotificationReader(this.connectionFactory, dispatchers, this.settings,
 				getStatus(), this::publishReconnected, tasks);
 		this.reader = reader;
-		Duration period = this.overflowCleanup.getPeriod();
-		this.cleanup = tasks.scheduleWithFixedDelay(this.overflowCleanup, Instant.now().plus(period), period);
 		try {
 			reader.start().join();
 		}
@@ -179,7 +172,8 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 		return Collections.unmodifiableMap(dispatchers);
 	}
 
-	private void publishReconnected(Instant outageStart, Instant outageEnd) {
+	private void publishReconnected(Instant outageStart, Instant outageEnd, Instant lastKnownGood,
+			ResumePoint resumePoint) {
 		this.metrics.reconnected();
 		TaskScheduler tasks = this.tasks;
 		if (tasks == null) {
@@ -187,8 +181,11 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 		}
 		try {
 			// On the task thread: the reading thread never runs application code.
-			tasks.schedule(() -> this.eventPublisher
-				.publishEvent(new PigeonListenerReconnectedEvent(this, outageStart, outageEnd)), Instant.now());
+			tasks.schedule(LoggedTasks.once("publishing a PigeonListenerReconnectedEvent (an @EventListener threw)",
+					() -> this.eventPublisher
+						.publishEvent(new PigeonListenerReconnectedEvent(this, outageStart, outageEnd, lastKnownGood,
+								resumePoint.snapshot(), resumePoint.databaseTime()))),
+					Instant.now());
 		}
 		catch (RejectedExecutionException ex) {
 			// Shutting down: nobody is left to tell.
@@ -213,6 +210,11 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 
 	private void stopDispatchers(long deadline) throws InterruptedException {
 		List<ChannelDispatcher> late = new ArrayList<>();
+		// Close every buffer before waiting for any: closed one after another, a slow channel
+		// would spend the whole time-out while the others, still open, count as late.
+		for (ChannelDispatcher dispatcher : this.dispatchers.values()) {
+			dispatcher.stop(System.nanoTime());
+		}
 		for (ChannelDispatcher dispatcher : this.dispatchers.values()) {
 			if (!dispatcher.stop(deadline)) {
 				late.add(dispatcher);
@@ -233,10 +235,6 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 	}
 
 	private void stopTasks(long deadline) throws InterruptedException {
-		ScheduledFuture<?> cleanup = this.cleanup;
-		if (cleanup != null) {
-			cleanup.cancel(false);
-		}
 		ScheduledThreadPoolExecutor tasks = this.ownTasks;
 		if (tasks == null) {
 			// The application's scheduler: its threads are the application's to end.
@@ -257,11 +255,6 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 	@Override
 	protected void doAbandon() {
 		this.dispatchers.values().forEach(ChannelDispatcher::abandon);
-		ScheduledFuture<?> cleanup = this.cleanup;
-		if (cleanup != null) {
-			cleanup.cancel(true);
-		}
-		// Left running, the task thread would go on deleting overflow rows with a closed pool.
 		ScheduledThreadPoolExecutor tasks = this.ownTasks;
 		if (tasks != null) {
 			tasks.shutdownNow();
@@ -272,7 +265,6 @@ class NotifyListenerContainer extends AbstractListenerContainer {
 	private void clear() {
 		this.reader = null;
 		this.tasks = null;
-		this.cleanup = null;
 		this.ownTasks = null;
 		this.dispatchers = Map.of();
 	}

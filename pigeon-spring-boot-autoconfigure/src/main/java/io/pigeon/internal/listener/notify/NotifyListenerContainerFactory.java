@@ -33,8 +33,6 @@ public class NotifyListenerContainerFactory implements ListenerContainerFactory 
 
 	private final OverflowPayloadStore overflowStore;
 
-	private final OverflowPayloadCleanup overflowCleanup;
-
 	private final ListenerMetrics metrics;
 
 	private final @Nullable PigeonErrorHandler errorHandler;
@@ -55,25 +53,23 @@ public class NotifyListenerContainerFactory implements ListenerContainerFactory 
 	 * @param settings how the containers behave
 	 * @param jsonMapper binds payloads to listener parameters
 	 * @param overflowStore resolves overflow references
-	 * @param overflowCleanup deletes expired overflow payloads while a container listens
 	 * @param metrics receives measurements
 	 * @param errorHandler told of listener failures, or {@code null}
 	 * @param eventPublisher publishes Pigeon's application events
 	 * @param dispatchExecutor runs each channel's dispatcher, one long-running task per channel
-	 * @param taskScheduler runs events and the clean-up, or {@code null} for a scheduler of the
+	 * @param taskScheduler runs Pigeon's events, or {@code null} for a scheduler of the
 	 * container's own that ends with it
 	 * @param deliveryObserver told of each listener method call
 	 */
 	public NotifyListenerContainerFactory(ListenerConnectionFactory connectionFactory, ListenerSettings settings,
-			JsonMapper jsonMapper, OverflowPayloadStore overflowStore, OverflowPayloadCleanup overflowCleanup,
-			ListenerMetrics metrics, @Nullable PigeonErrorHandler errorHandler,
+			JsonMapper jsonMapper, OverflowPayloadStore overflowStore, ListenerMetrics metrics,
+			@Nullable PigeonErrorHandler errorHandler,
 			ApplicationEventPublisher eventPublisher, TaskExecutor dispatchExecutor,
 			@Nullable TaskScheduler taskScheduler, DeliveryObserver deliveryObserver) {
 		this.connectionFactory = connectionFactory;
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
 		this.overflowStore = overflowStore;
-		this.overflowCleanup = overflowCleanup;
 		this.metrics = metrics;
 		this.errorHandler = errorHandler;
 		this.eventPublisher = eventPublisher;
@@ -94,7 +90,7 @@ public class NotifyListenerContainerFactory implements ListenerContainerFactory 
 	@Override
 	public ListenerContainer createContainer(List<ListenerEndpoint> endpoints) {
 		return new NotifyListenerContainer(endpoints, this.connectionFactory, this.settings, this.jsonMapper,
-				this.overflowStore, this.overflowCleanup, this.metrics, new ListenerFailureHandler(this.errorHandler),
+				this.overflowStore, this.metrics, new ListenerFailureHandler(this.errorHandler),
 				this.eventPublisher, this.dispatchExecutor, this.taskScheduler, this.deliveryObserver, this.observer);
 	}
 

@@ -8,8 +8,9 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.util.Assert;
 
 /**
- * Deletes the overflow payloads kept longer than their retention: a task the notify container
- * schedules every {@link #getPeriod() period} for as long as it listens.
+ * Deletes the overflow payloads kept longer than their retention, counted from when each was
+ * first seen committed: a task the {@link OverflowCleanupScheduler} runs every
+ * {@link #getPeriod() period} in every running instance, listening or not.
  *
  * @since 0.1.0
  */

@@ -53,18 +53,26 @@ public class OverflowPayloadStore {
 	}
 
 	/**
-	 * Delete the payloads stored longer ago than the retention, when the table exists.
-	 * @param retention how long payloads are kept
+	 * Delete the payloads first seen committed longer ago than the retention, when the table
+	 * exists. A row's {@code first_seen} is stamped by the first clean-up that can see it, that is
+	 * once its transaction has committed and its notification can be read: a transaction held open
+	 * longer than the retention, or payloads nobody cleaned up for a day, still get the whole
+	 * retention from then on.
+	 * @param retention how long payloads are kept once committed
 	 * @return the number of payloads deleted
 	 */
 	public int deleteExpired(Duration retention) {
 		String table = qualifiedTable();
-		List<Boolean> exists = this.jdbc.queryForList("SELECT to_regclass(?) IS NOT NULL", Boolean.class, table);
-		if (exists.isEmpty() || !Boolean.TRUE.equals(exists.get(0))) {
+		List<Boolean> ready = this.jdbc.queryForList("SELECT EXISTS (SELECT FROM pg_catalog.pg_attribute "
+				+ "WHERE attrelid = to_regclass(?) AND attname = 'first_seen' AND NOT attisdropped)", Boolean.class,
+				table);
+		if (ready.isEmpty() || !Boolean.TRUE.equals(ready.get(0))) {
+			// No table, or one from before first_seen: the next installation adds the column.
 			return 0;
 		}
+		this.jdbc.update("UPDATE " + table + " SET first_seen = clock_timestamp() WHERE first_seen IS NULL");
 		return this.jdbc.update(
-				"DELETE FROM " + table + " WHERE created_at < clock_timestamp() - make_interval(secs => ?)",
+				"DELETE FROM " + table + " WHERE first_seen < clock_timestamp() - make_interval(secs => ?)",
 				retention.toNanos() / 1e9);
 	}
 

@@ -59,8 +59,7 @@ class NotifyListenerContainerTests {
 					ListenerStatus.State.STARTING);
 			await().atMost(BOUND)
 				.until(NotifyListenerContainerTests::pigeonThreads,
-						(threads) -> threads.containsAll(List.of(NotificationReader.THREAD_NAME,
-								NotifyListenerContainer.TASKS_THREAD_NAME, "pigeon-channel-items")));
+						(threads) -> threads.containsAll(List.of(NotificationReader.THREAD_NAME, "pigeon-channel-items")));
 		}
 		finally {
 			container.stop();
@@ -118,8 +117,7 @@ class NotifyListenerContainerTests {
 				Duration.ofMillis(10), Duration.ofMillis(100), failFast);
 		OverflowPayloadStore overflowStore = new OverflowPayloadStore(new JdbcTemplate(), "pigeon");
 		NotifyListenerContainerFactory factory = new NotifyListenerContainerFactory(refused, settings,
-				JsonMapper.shared(), overflowStore, new OverflowPayloadCleanup(overflowStore, Duration.ofHours(1)),
-				ListenerMetrics.NONE, null, (event) -> {
+				JsonMapper.shared(), overflowStore, ListenerMetrics.NONE, null, (event) -> {
 				}, dispatchExecutor, taskScheduler, DeliveryObserver.NONE);
 		Method method = ReflectionUtils.findMethod(Listener.class, "onChange", String.class);
 		assertThat(method).isNotNull();

@@ -37,7 +37,7 @@ final class OneListenerRegistry {
 		dispatchExecutor.setDaemon(true);
 		PigeonListenerEndpointRegistry registry = new PigeonListenerEndpointRegistry(
 				new NotifyListenerContainerFactory(connectionFactory, settings, JsonMapper.shared(), overflowStore,
-						new OverflowPayloadCleanup(overflowStore, Duration.ofHours(1)), ListenerMetrics.NONE, null,
+						ListenerMetrics.NONE, null,
 						(event) -> {
 						}, dispatchExecutor, null, DeliveryObserver.NONE));
 		Method method = ReflectionUtils.findMethod(Listener.class, "onChange", String.class);

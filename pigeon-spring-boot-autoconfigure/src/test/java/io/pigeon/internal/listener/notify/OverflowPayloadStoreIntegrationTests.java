@@ -1,5 +1,9 @@
 package io.pigeon.internal.listener.notify;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 
 import io.pigeon.internal.listener.notify.OverflowPayloadStore.OverflowPayloadMissingException;
@@ -53,7 +57,7 @@ class OverflowPayloadStoreIntegrationTests {
 	void payloadsOlderThanTheRetentionAreDeletedAndOthersStayReadable() {
 		long expired = store("{\"n\":1}");
 		long fresh = store("{\"n\":2}");
-		this.jdbc.update("UPDATE " + this.table + " SET created_at = clock_timestamp() - interval '61 minutes'"
+		this.jdbc.update("UPDATE " + this.table + " SET first_seen = clock_timestamp() - interval '61 minutes'"
 				+ " WHERE id = ?", expired);
 		OverflowPayloadStore store = new OverflowPayloadStore(this.jdbc, this.schema);
 		assertThat(store.load(expired)).isEqualTo(new StoredPayload("items", "{\"n\":1}"));
@@ -63,6 +67,36 @@ class OverflowPayloadStoreIntegrationTests {
 		assertThatExceptionOfType(OverflowPayloadMissingException.class).isThrownBy(() -> store.load(expired))
 			.withMessageContaining("pigeon.listener.overflow-retention");
 		assertThat(store.deleteExpired(Duration.ofHours(1))).isZero();
+	}
+
+	@Test
+	void retentionCountsFromWhenThePayloadWasFirstSeenCommitted() throws Exception {
+		OverflowPayloadStore store = new OverflowPayloadStore(this.jdbc, this.schema);
+		PigeonTestDatabase database = PigeonTestDatabase.get();
+		// A transaction held open past the retention: its row is older than the retention when it commits.
+		try (Connection writer = DriverManager.getConnection(database.getJdbcUrl(), database.getUsername(),
+				database.getPassword())) {
+			writer.setAutoCommit(false);
+			long late;
+			try (Statement statement = writer.createStatement();
+					ResultSet id = statement.executeQuery("SELECT " + SqlIdentifiers.quote(this.schema) + "."
+							+ SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION) + "('{\"late\":1}')")) {
+				id.next();
+				late = id.getLong(1);
+				statement.execute("UPDATE " + this.table + " SET created_at = clock_timestamp() - interval '2 hours'");
+			}
+			assertThat(store.deleteExpired(Duration.ofHours(1))).as("not committed yet: not seen").isZero();
+			writer.commit();
+			// A backlog nobody cleaned up for longer than the retention.
+			long backlog = store("{\"backlog\":1}");
+			this.jdbc.update("UPDATE " + this.table + " SET created_at = clock_timestamp() - interval '1 day'"
+					+ " WHERE id = ?", backlog);
+			assertThat(store.deleteExpired(Duration.ofHours(1))).isZero();
+			assertThat(store.load(late)).isEqualTo("{\"late\":1}");
+			assertThat(store.load(backlog)).isEqualTo("{\"backlog\":1}");
+			assertThat(this.jdbc.queryForObject("SELECT count(*) FROM " + this.table
+					+ " WHERE first_seen > clock_timestamp() - interval '1 minute'", Long.class)).isEqualTo(2);
+		}
 	}
 
 	@Test

@@ -58,8 +58,9 @@ class PigeonOverflowCleanupIntegrationTests {
 
 	@Test
 	void anApplicationThatDoesNotListenDeletesExpiredPayloadsDespiteAnError(CapturedOutput output) {
-		this.jdbc.queryForObject("SELECT " + SqlIdentifiers.quote(this.schema) + "."
-				+ SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION) + "('{}')", Long.class);
+		// Stored as a trigger stores it; the store function itself accepts calls from triggers only.
+		this.jdbc.queryForObject("INSERT INTO " + this.table + " (channel, payload) VALUES ('items', '{}') RETURNING id",
+				Long.class);
 		this.jdbc.update("UPDATE " + this.table + " SET first_seen = clock_timestamp() - interval '2 hours'");
 		try (ConfigurableApplicationContext context = ListenerTestApplication.run(FailingOnceCleanup.class,
 				"pigeon.listener.enabled=false", "pigeon.install.schema=" + this.schema)) {

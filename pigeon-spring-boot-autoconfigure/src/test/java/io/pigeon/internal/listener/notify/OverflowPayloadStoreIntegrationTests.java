@@ -79,8 +79,8 @@ class OverflowPayloadStoreIntegrationTests {
 			writer.setAutoCommit(false);
 			long late;
 			try (Statement statement = writer.createStatement();
-					ResultSet id = statement.executeQuery("SELECT " + SqlIdentifiers.quote(this.schema) + "."
-							+ SqlIdentifiers.quote(TriggerSqlGenerator.OVERFLOW_STORE_FUNCTION) + "('{\"late\":1}')")) {
+					ResultSet id = statement.executeQuery("INSERT INTO " + this.table
+							+ " (channel, payload) VALUES ('items', '{\"late\":1}') RETURNING id")) {
 				id.next();
 				late = id.getLong(1);
 				statement.execute("UPDATE " + this.table + " SET created_at = clock_timestamp() - interval '2 hours'");
@@ -92,8 +92,8 @@ class OverflowPayloadStoreIntegrationTests {
 			this.jdbc.update("UPDATE " + this.table + " SET created_at = clock_timestamp() - interval '1 day'"
 					+ " WHERE id = ?", backlog);
 			assertThat(store.deleteExpired(Duration.ofHours(1))).isZero();
-			assertThat(store.load(late)).isEqualTo("{\"late\":1}");
-			assertThat(store.load(backlog)).isEqualTo("{\"backlog\":1}");
+			assertThat(store.load(late).payload()).isEqualTo("{\"late\":1}");
+			assertThat(store.load(backlog).payload()).isEqualTo("{\"backlog\":1}");
 			assertThat(this.jdbc.queryForObject("SELECT count(*) FROM " + this.table
 					+ " WHERE first_seen > clock_timestamp() - interval '1 minute'", Long.class)).isEqualTo(2);
 		}

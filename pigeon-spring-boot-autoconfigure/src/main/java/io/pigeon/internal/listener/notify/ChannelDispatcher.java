@@ -61,6 +61,9 @@ final class ChannelDispatcher {
 
 	private final ListenerGates gates;
 
+	// One instance for the thread's life: a method reference per delivery would allocate each time.
+	private final ListenerGates.Invoker invoker = this::invoke;
+
 	private volatile boolean abandoned;
 
 	ChannelDispatcher(String channel, List<MethodListenerAdapter> listeners, int queueCapacity,
@@ -184,7 +187,7 @@ final class ChannelDispatcher {
 				return;
 			}
 			batch = taken;
-			this.gates.release(this::invoke);
+			this.gates.release(this.invoker);
 			String payload;
 			while (!this.abandoned && (payload = batch.poll()) != null) {
 				this.buffer.started();
@@ -228,7 +231,7 @@ final class ChannelDispatcher {
 			if (this.abandoned) {
 				return;
 			}
-			this.gates.deliver(listener, notification, this::invoke);
+			this.gates.deliver(listener, notification, this.invoker);
 		}
 	}
 

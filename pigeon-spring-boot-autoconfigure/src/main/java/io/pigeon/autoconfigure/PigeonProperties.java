@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.pigeon.internal.install.InstallMode;
 import io.pigeon.PigeonAction;
+import io.pigeon.TriggerDelivery;
 import io.pigeon.TriggerLevel;
 import io.pigeon.TriggerTiming;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,8 @@ public class PigeonProperties {
 
 	private final Listener listener = new Listener();
 
+	private final Durable durable = new Durable();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -53,6 +56,10 @@ public class PigeonProperties {
 
 	public Install getInstall() {
 		return this.install;
+	}
+
+	public Durable getDurable() {
+		return this.durable;
 	}
 
 	public Listener getListener() {
@@ -397,6 +404,22 @@ public class PigeonProperties {
 		 */
 		private boolean active = true;
 
+		/**
+		 * How changes reach listeners: 'notify' sends them with NOTIFY (at most once, nothing
+		 * is kept), 'durable' writes them to Pigeon's change log, from which subscriptions
+		 * read them (at least once, kept until processed). Every trigger of a channel must
+		 * use the same delivery.
+		 */
+		private TriggerDelivery delivery = TriggerDelivery.NOTIFY;
+
+		public TriggerDelivery getDelivery() {
+			return this.delivery;
+		}
+
+		public void setDelivery(TriggerDelivery delivery) {
+			this.delivery = delivery;
+		}
+
 		public @Nullable String getName() {
 			return this.name;
 		}
@@ -475,6 +498,227 @@ public class PigeonProperties {
 
 		public void setActive(boolean active) {
 			this.active = active;
+		}
+
+	}
+
+	/**
+	 * Durable delivery: Pigeon's change log and the subscriptions that read it.
+	 */
+	public static class Durable {
+
+		/**
+		 * How long processed events are kept in the log, for replay. Events are removed
+		 * only once they are older than this and every live subscription of their channel
+		 * has processed them.
+		 */
+		private Duration retention = Duration.ofDays(7);
+
+		/**
+		 * Maximum number of events read from the log at once, and the size of the batches
+		 * handed to batch listeners.
+		 */
+		private int batchSize = 500;
+
+		/**
+		 * How often a subscription reads the log even when no wake-up arrived.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How subscriptions learn of new events: 'notify' (durable triggers also send a
+		 * NOTIFY, one per transaction and channel) or 'poll' (no NOTIFY, so writers never
+		 * take PostgreSQL's commit-time notify lock; events wait up to 'poll-interval').
+		 */
+		private WakeUp wakeUp = WakeUp.NOTIFY;
+
+		/**
+		 * How long an instance holds a subscription without renewing its lease before
+		 * another instance may take it over.
+		 */
+		private Duration leaseTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * How long a subscription may go without being held by any instance before it is
+		 * stale: reported, and no longer holding events back from removal.
+		 */
+		private Duration subscriptionExpiry = Duration.ofDays(30);
+
+		/**
+		 * Where a new subscription starts: 'latest' (changes committed from its first
+		 * registration on) or 'earliest' (the oldest event still in the log).
+		 */
+		private StartPosition startFrom = StartPosition.LATEST;
+
+		/**
+		 * How often the log's tables are rotated and emptied, and stale subscriptions
+		 * looked for.
+		 */
+		private Duration maintenanceInterval = Duration.ofMinutes(1);
+
+		private final Retry retry = new Retry();
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public WakeUp getWakeUp() {
+			return this.wakeUp;
+		}
+
+		public void setWakeUp(WakeUp wakeUp) {
+			this.wakeUp = wakeUp;
+		}
+
+		public Duration getLeaseTimeout() {
+			return this.leaseTimeout;
+		}
+
+		public void setLeaseTimeout(Duration leaseTimeout) {
+			this.leaseTimeout = leaseTimeout;
+		}
+
+		public Duration getSubscriptionExpiry() {
+			return this.subscriptionExpiry;
+		}
+
+		public void setSubscriptionExpiry(Duration subscriptionExpiry) {
+			this.subscriptionExpiry = subscriptionExpiry;
+		}
+
+		public StartPosition getStartFrom() {
+			return this.startFrom;
+		}
+
+		public void setStartFrom(StartPosition startFrom) {
+			this.startFrom = startFrom;
+		}
+
+		public Duration getMaintenanceInterval() {
+			return this.maintenanceInterval;
+		}
+
+		public void setMaintenanceInterval(Duration maintenanceInterval) {
+			this.maintenanceInterval = maintenanceInterval;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		/**
+		 * How a durable subscription wakes up for new events.
+		 */
+		public enum WakeUp {
+
+			/**
+			 * Durable triggers send a NOTIFY with a constant payload.
+			 */
+			NOTIFY,
+
+			/**
+			 * Subscriptions poll the log every 'poll-interval'.
+			 */
+			POLL
+
+		}
+
+		/**
+		 * Where a new subscription starts reading the log.
+		 */
+		public enum StartPosition {
+
+			/**
+			 * At the end of the log: changes committed after the subscription is first
+			 * registered.
+			 */
+			LATEST,
+
+			/**
+			 * At the oldest event still in the log.
+			 */
+			EARLIEST
+
+		}
+
+		/**
+		 * Retries of a listener method that throws, while its subscription waits.
+		 */
+		public static class Retry {
+
+			/**
+			 * Maximum number of calls for one event, the first included; then the event goes
+			 * to the dead letters.
+			 */
+			private int maxAttempts = 10;
+
+			/**
+			 * Time to wait before the second call.
+			 */
+			private Duration initialBackoff = Duration.ofSeconds(1);
+
+			/**
+			 * Factor by which the wait grows after every further failure.
+			 */
+			private double multiplier = 2.0;
+
+			/**
+			 * Maximum time to wait between two calls.
+			 */
+			private Duration maxBackoff = Duration.ofMinutes(5);
+
+			public int getMaxAttempts() {
+				return this.maxAttempts;
+			}
+
+			public void setMaxAttempts(int maxAttempts) {
+				this.maxAttempts = maxAttempts;
+			}
+
+			public Duration getInitialBackoff() {
+				return this.initialBackoff;
+			}
+
+			public void setInitialBackoff(Duration initialBackoff) {
+				this.initialBackoff = initialBackoff;
+			}
+
+			public double getMultiplier() {
+				return this.multiplier;
+			}
+
+			public void setMultiplier(double multiplier) {
+				this.multiplier = multiplier;
+			}
+
+			public Duration getMaxBackoff() {
+				return this.maxBackoff;
+			}
+
+			public void setMaxBackoff(Duration maxBackoff) {
+				this.maxBackoff = maxBackoff;
+			}
+
 		}
 
 	}

@@ -69,6 +69,12 @@ public final class PayloadContract {
 	public static final String COUNT = "count";
 
 	/**
+	 * {@code "id"}: the event's id in Pigeon's change log, durable delivery only: unique and
+	 * stable, the key to make a listener idempotent. It follows {@link #TS} in the head.
+	 */
+	public static final String ID = "id";
+
+	/**
 	 * {@code "overflow"}: the id of the stored full payload, instead of {@code data} and
 	 * {@code old}.
 	 */

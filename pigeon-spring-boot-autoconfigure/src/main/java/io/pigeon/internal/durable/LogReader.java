@@ -1,0 +1,100 @@
+package io.pigeon.internal.durable;
+
+import java.sql.Timestamp;
+import java.util.List;
+
+import org.springframework.jdbc.core.JdbcOperations;
+
+/**
+ * Reads a channel's events from the log page by page, from a {@link LogPosition} (see
+ * {@link DurableLogSql} for why this order of statements never skips an event).
+ * <p>
+ * Internal: not an API.
+ */
+public final class LogReader {
+
+	private final JdbcOperations jdbc;
+
+	private final DurableLogSql sql;
+
+	/**
+	 * Create a reader.
+	 * @param jdbc access to Pigeon's database, in auto-commit (each statement its own snapshot)
+	 * @param sql the log's SQL
+	 */
+	public LogReader(JdbcOperations jdbc, DurableLogSql sql) {
+		this.jdbc = jdbc;
+		this.sql = sql;
+	}
+
+	/**
+	 * Return the position at the end of the log: everything committed so far counts as
+	 * processed.
+	 * @return the position
+	 */
+	public LogPosition end() {
+		// L before S, in two statements: an id allocated after S's snapshot is then above L
+		long lowerId = lastEventId();
+		return LogPosition.at(currentSnapshot(), lowerId);
+	}
+
+	/**
+	 * Read the next page of a channel's events.
+	 * @param channel the channel
+	 * @param position where the subscription stands
+	 * @param limit the largest number of events to return
+	 * @return the events and the position after processing all of them
+	 */
+	public Page read(String channel, LogPosition position, int limit) {
+		LogPosition from = position;
+		if (!from.inBatch()) {
+			long lowerId = lastEventId();
+			from = from.openBatch(currentSnapshot(), lowerId);
+		}
+		List<LogEvent> events = this.jdbc.query(this.sql.page(),
+				(rs, row) -> new LogEvent(rs.getLong("id"), rs.getString("txid"),
+						rs.getObject("created_at", Timestamp.class).toInstant(), rs.getString("payload")),
+				DurableLogSql.pageParameters(channel, from, limit));
+		LogPosition after = (events.size() < limit) ? from.closeBatch()
+				: from.processedUpTo(events.get(events.size() - 1).id());
+		return new Page(events, from, after);
+	}
+
+	private long lastEventId() {
+		Long id = this.jdbc.queryForObject(this.sql.lastEventId(), Long.class);
+		return (id != null) ? id : 0;
+	}
+
+	private String currentSnapshot() {
+		String snapshot = this.jdbc.queryForObject(this.sql.currentSnapshot(), String.class);
+		if (snapshot == null) {
+			throw new IllegalStateException("PostgreSQL returned no snapshot");
+		}
+		return snapshot;
+	}
+
+	/**
+	 * One page of events.
+	 *
+	 * @param events the events, in the order they must be processed
+	 * @param from the position the page was read from, with its batch open: the position to
+	 * store when none of the page's events has been processed
+	 * @param after the position once every event of the page has been processed
+	 */
+	public record Page(List<LogEvent> events, LogPosition from, LogPosition after) {
+
+		/**
+		 * Return the position once the page's events up to one of them have been processed.
+		 * @param index the index of the last processed event
+		 * @return the position
+		 */
+		public LogPosition afterEvent(int index) {
+			if (index == this.events.size() - 1) {
+				return this.after;
+			}
+			return this.from.processedUpTo(this.events.get(index).id());
+		}
+
+	}
+
+}

@@ -65,6 +65,7 @@ class ConfigurationMetadataTests {
 		defaults.put(TRIGGER + "update-of", null);
 		defaults.put(TRIGGER + "timing", "\"after\"");
 		defaults.put(TRIGGER + "active", "true");
+		defaults.put(TRIGGER + "delivery", "\"notify\"");
 		assertDocumentedWithDefaults(defaults);
 	}
 
@@ -105,7 +106,7 @@ class ConfigurationMetadataTests {
 				checked++;
 			}
 		}
-		assertThat(checked).isEqualTo(12);
+		assertThat(checked).isEqualTo(13);
 	}
 
 	private static String classBody(String source, String name) {

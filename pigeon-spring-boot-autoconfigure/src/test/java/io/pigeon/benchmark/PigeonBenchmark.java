@@ -64,6 +64,14 @@ public final class PigeonBenchmark {
 	 */
 	private static final String SCALE_PROPERTY = "pigeon.bench.scale";
 
+	/**
+	 * Whether Pigeon's listener calls are observed with Micrometer Observation, as they are by
+	 * default in an application with an {@code ObservationRegistry} (Actuator): off by default
+	 * here, so the CPU comparison is of delivery itself, the raw loop observing nothing either;
+	 * {@code -Dpigeon.bench.observation=true} measures what the observation adds.
+	 */
+	private static final String OBSERVATION_PROPERTY = "pigeon.bench.observation";
+
 	private static final ThreadCpu RAW_CPU = new ThreadCpu(RawPgjdbcListener.THREAD_NAME::equals);
 
 	private static final ThreadCpu PIGEON_CPU = new ThreadCpu((name) -> name.startsWith("pigeon-"));
@@ -104,8 +112,9 @@ public final class PigeonBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		BenchmarkDatabase database = BenchmarkDatabase.fromEnvironment();
-		System.out.printf("Pigeon benchmark against %s (%d writers, %d cores)%n", database.url(), WRITERS,
-				Runtime.getRuntime().availableProcessors());
+		System.out.printf("Pigeon benchmark against %s (%d writers, %d cores, listener observation %s)%n",
+				database.url(), WRITERS, Runtime.getRuntime().availableProcessors(),
+				Boolean.getBoolean(OBSERVATION_PROPERTY) ? "on" : "off");
 		new PigeonBenchmark(database).run();
 		System.exit(0);
 	}
@@ -149,6 +158,7 @@ public final class PigeonBenchmark {
 		properties.put("pigeon.schemas[0].tables[0].name", "bench_items");
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("logging.level.root", "warn");
+		properties.put("pigeon.listener.observation-enabled", Boolean.getBoolean(OBSERVATION_PROPERTY));
 		return new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
 			.properties(properties)
 			.run();

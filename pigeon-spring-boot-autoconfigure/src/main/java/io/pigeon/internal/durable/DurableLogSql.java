@@ -21,7 +21,10 @@ import io.pigeon.internal.sql.SqlIdentifiers;
  * {@code S} every event visible in which has been processed, with {@code L}, the largest id
  * allocated before {@code S} was taken. The next batch is every event visible in a later
  * snapshot {@code S'} but not in {@code S}, read in id order in pages of at most the batch
- * size; once a page comes back short, the position becomes {@code (S', L')}. A transaction
+ * size; once a page comes back short, the position becomes {@code (S', L')}. Between reading
+ * {@code L} and taking {@code S} the reader commits a transaction id of its own, because a
+ * snapshot's {@code xmax} is one past the newest completed transaction, not the next one to be
+ * assigned: only then is every transaction at or above {@code xmax} younger than {@code L}. A transaction
  * that writes first and commits last is in {@code S}'s in-progress list and is read in the
  * batch in which it becomes visible: nothing is skipped, whatever the commit order. Two
  * changes of one row are always read in commit order: the second writer waits for the first's
@@ -230,6 +233,17 @@ public final class DurableLogSql {
 	 */
 	public String lastEventId() {
 		return "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM " + qualified(EVENT_ID_SEQUENCE);
+	}
+
+	/**
+	 * Return the statement, run on its own in auto-commit between {@link #lastEventId()} and
+	 * {@link #currentSnapshot()}, that assigns and commits a transaction id, so that the
+	 * snapshot's {@code xmax} is above every transaction id assigned before {@code L} was read
+	 * (see {@link LogReader}).
+	 * @return the statement, without parameters, returning the id as text
+	 */
+	public String completeTransactionId() {
+		return "SELECT pg_current_xact_id()::text";
 	}
 
 	/**

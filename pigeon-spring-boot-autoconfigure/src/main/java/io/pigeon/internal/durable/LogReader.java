@@ -33,9 +33,8 @@ public final class LogReader {
 	 * @return the position
 	 */
 	public LogPosition end() {
-		// L before S, in two statements: an id allocated after S's snapshot is then above L
 		long lowerId = lastEventId();
-		return LogPosition.at(currentSnapshot(), lowerId);
+		return LogPosition.at(snapshotAfter(), lowerId);
 	}
 
 	/**
@@ -49,7 +48,7 @@ public final class LogReader {
 		LogPosition from = position;
 		if (!from.inBatch()) {
 			long lowerId = lastEventId();
-			from = from.openBatch(currentSnapshot(), lowerId);
+			from = from.openBatch(snapshotAfter(), lowerId);
 		}
 		List<LogEvent> events = this.jdbc.query(this.sql.page(),
 				(rs, row) -> new LogEvent(rs.getLong("id"), rs.getString("txid"),
@@ -63,6 +62,21 @@ public final class LogReader {
 	private long lastEventId() {
 		Long id = this.jdbc.queryForObject(this.sql.lastEventId(), Long.class);
 		return (id != null) ? id : 0;
+	}
+
+	/**
+	 * Take the snapshot that goes with an {@code L} just read. A snapshot's {@code xmax} is one
+	 * past the newest <em>completed</em> transaction, so a transaction that got its id before
+	 * {@code L} was read can be running at the snapshot without being in its in-progress list:
+	 * it is above {@code xmax}, like the transactions that start later. Committing a
+	 * transaction id of our own in between (one statement in auto-commit) puts {@code xmax}
+	 * above every transaction id assigned before {@code L} was read, so every transaction at or
+	 * above {@code xmax} got its id, and its events theirs, after {@code L}. It costs one
+	 * transaction id per batch.
+	 */
+	private String snapshotAfter() {
+		this.jdbc.queryForObject(this.sql.completeTransactionId(), String.class);
+		return currentSnapshot();
 	}
 
 	private String currentSnapshot() {

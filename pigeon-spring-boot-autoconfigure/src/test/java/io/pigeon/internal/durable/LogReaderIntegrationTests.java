@@ -65,6 +65,25 @@ class LogReaderIntegrationTests {
 		assertThat(payloads(this.reader.read("c", second.after(), 100))).isEmpty();
 	}
 
+	/**
+	 * A snapshot's xmax is one past the newest completed transaction: without the reader's own
+	 * committed transaction id between L and S, the newest running transaction is neither in
+	 * S's in-progress list nor below its xmax, and its event, whose id is below L, would be
+	 * skipped for good.
+	 */
+	@Test
+	void newestRunningTransactionIsDeliveredWhenNothingCommitsAfterIt() throws SQLException {
+		try (Connection late = this.database.connect()) {
+			late.setAutoCommit(false);
+			log(late, "c", "late");
+			LogPosition position = this.reader.end();
+			LogReader.Page empty = this.reader.read("c", position, 100);
+			assertThat(empty.events()).isEmpty();
+			late.commit();
+			assertThat(payloads(this.reader.read("c", empty.after(), 100))).containsExactly("late");
+		}
+	}
+
 	@Test
 	void batchesArePagedInIdOrderAndRolledBackWritesAreSkipped() throws SQLException {
 		LogPosition position = this.reader.end();

@@ -184,7 +184,7 @@ class LogMaintenanceIntegrationTests {
 			page.events().stream().map(LogEvent::payload).forEach(payloads::add);
 			position = page.after();
 		}
-		while (position.inBatch());
+		while (position.inBatch() || !page.events().isEmpty());
 		return new Read(payloads, position);
 	}
 

@@ -71,7 +71,7 @@ public final class DurableOperationsScheduler implements SmartLifecycle {
 		if (this.status != null) {
 			DurableStatus status = this.status;
 			this.scheduled.add(scheduler.scheduleWithFixedDelay(periodic("reading the durable log's status",
-					status::refresh), Instant.now(), status.getPeriod()));
+					status::refreshIfRead), Instant.now(), status.getPeriod()));
 		}
 		if (this.maintenance != null) {
 			this.scheduled.add(scheduler.scheduleWithFixedDelay(periodic("maintaining the durable log",

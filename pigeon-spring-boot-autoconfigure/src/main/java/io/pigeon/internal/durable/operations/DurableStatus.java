@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The durable log's status, sampled by {@link #refresh()} every period on Pigeon's scheduler
  * and read from memory by metrics and health, so that neither a scrape nor a health check waits
- * for the database or adds load to it.
+ * for the database or adds load to it. Sampling starts once the status is first read (a
+ * scrape, a health check), so an application that reads neither never queries for it.
  * <p>
  * Internal: not an API.
  */
@@ -30,6 +31,8 @@ public final class DurableStatus {
 	private final Duration period;
 
 	private volatile @Nullable Sample sample;
+
+	private volatile boolean read;
 
 	private final List<Consumer<Sample>> listeners = new CopyOnWriteArrayList<>();
 
@@ -57,7 +60,17 @@ public final class DurableStatus {
 	 * @return the sample, or {@code null} before the first one
 	 */
 	public @Nullable Sample get() {
+		this.read = true;
 		return this.sample;
+	}
+
+	/**
+	 * {@link #refresh() Refresh} the status if it has ever been read.
+	 */
+	public void refreshIfRead() {
+		if (this.read) {
+			refresh();
+		}
 	}
 
 	/**

@@ -41,7 +41,7 @@ import org.springframework.util.StringUtils;
 @AutoConfiguration(after = DataSourceAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "pigeon.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PigeonProperties.class)
-@Import({ PigeonConfigurationChecks.class, PigeonOverflowConfiguration.class })
+@Import({ PigeonConfigurationChecks.class, PigeonOverflowConfiguration.class, PigeonDurableOperationsConfiguration.class })
 public final class PigeonAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)

@@ -84,8 +84,8 @@ class PigeonListenerAutoConfigurationTests {
 			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
 			assertThat(registry.isRunning()).isTrue();
 			assertThat(registry.getStatus().getState()).isEqualTo(ListenerStatus.State.IDLE);
-			// Only the overflow clean-up's daemon thread, which every application with Pigeon runs.
-			assertThat(PigeonThreads.alive()).containsOnly("pigeon-overflow-cleanup");
+			// Only the daemon threads every application with Pigeon runs: overflow clean-up, durable maintenance.
+			assertThat(PigeonThreads.alive()).containsOnly("pigeon-overflow-cleanup", "pigeon-durable-maintenance");
 		});
 	}
 
@@ -117,7 +117,8 @@ class PigeonListenerAutoConfigurationTests {
 				.hasSingleBean(PigeonTemplate.class)
 				.doesNotHaveBean(PigeonListenerEndpointRegistry.class)
 				.doesNotHaveBean(PigeonListenerAnnotationBeanPostProcessor.class)
-				.doesNotHaveBean(PigeonHealthIndicator.class)
+				// still reports durable delivery's subscriptions, which do not need the listener
+				.hasSingleBean(PigeonHealthIndicator.class)
 				.doesNotHaveBean(ListenerMetrics.class));
 	}
 

@@ -97,7 +97,7 @@ class PigeonListenerConnectionIntegrationTests {
 			assertThat(registry.getChannels()).isEmpty();
 			assertThat(registry.getStatus().getState()).isEqualTo(ListenerStatus.State.IDLE);
 			// Only the overflow clean-up's daemon thread, which every application with Pigeon runs.
-			assertThat(PigeonThreads.alive()).containsOnly("pigeon-overflow-cleanup");
+			assertThat(PigeonThreads.alive()).containsOnly("pigeon-overflow-cleanup", "pigeon-durable-maintenance");
 			assertThat(context.getBean(PigeonHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
 		}
 	}

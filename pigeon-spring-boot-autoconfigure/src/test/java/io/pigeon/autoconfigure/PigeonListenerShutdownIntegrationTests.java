@@ -102,7 +102,7 @@ class PigeonListenerShutdownIntegrationTests {
 			}
 			// The overflow clean-up is the application's, not the listener's: it runs until the context closes.
 			await().atMost(TIMEOUT)
-				.until(PigeonThreads::alive, (threads) -> threads.stream().allMatch("pigeon-overflow-cleanup"::equals));
+				.until(PigeonThreads::alive, (threads) -> threads.stream().allMatch((thread) -> thread.equals("pigeon-overflow-cleanup") || thread.equals("pigeon-durable-maintenance")));
 		}
 	}
 

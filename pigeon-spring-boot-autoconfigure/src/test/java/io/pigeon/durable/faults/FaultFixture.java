@@ -16,6 +16,7 @@ import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.test.ChildJvm;
 import io.pigeon.test.PigeonTestDatabase;
 import io.pigeon.test.PrivatePostgres;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 import static org.awaitility.Awaitility.await;
@@ -274,7 +275,24 @@ final class FaultFixture implements AutoCloseable {
 	 * @param timeout how long to wait
 	 */
 	void awaitEffects(long count, Duration timeout) {
-		await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(this::effects, (effects) -> effects >= count);
+		try {
+			await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(this::effects, (effects) -> effects >= count);
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError("Waited " + timeout + " for " + count + " effects, " + effects() + " recorded, "
+					+ itemsWithoutEffect() + " changes without effect; the children's output ends:" + outputTails(),
+					ex);
+		}
+	}
+
+	private String outputTails() {
+		StringBuilder tails = new StringBuilder();
+		for (ChildJvm child : this.children) {
+			List<String> lines = child.output().lines().toList();
+			tails.append("\n===== ").append(child).append(" =====\n")
+				.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+		}
+		return tails.toString();
 	}
 
 	/**
@@ -360,23 +378,17 @@ final class FaultFixture implements AutoCloseable {
 	}
 
 	/**
-	 * Return every child's output, for a failing test's message.
-	 * @return the outputs, each headed by its child
+	 * Return the lines in which a child logged a second delivery of an event whose effect was
+	 * committed (the transactional listener's primary key refused it).
+	 * @return the lines, each prefixed by its child's name; empty when there were none
 	 */
-	String outputs() {
-		StringBuilder outputs = new StringBuilder();
-		for (ChildJvm child : this.children) {
-			outputs.append("\n===== ").append(child).append(" =====\n").append(child.output());
-		}
-		return outputs.toString();
-	}
-
-	/**
-	 * Return whether any child logged a second delivery of an event whose effect was committed.
-	 * @return whether a duplicate was seen
-	 */
-	boolean duplicateSeen() {
-		return this.children.stream().anyMatch((child) -> child.output().contains(DurableFaultApplication.DUPLICATE));
+	List<String> duplicateDeliveries() {
+		return this.children.stream()
+			.flatMap((child) -> child.output()
+				.lines()
+				.filter((line) -> line.contains(DurableFaultApplication.DUPLICATE))
+				.map((line) -> child.getName() + ": " + line))
+			.toList();
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.pigeon.durable.faults;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 import io.pigeon.test.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +58,7 @@ class DurableFailoverIntegrationTests {
 	@Test
 	void holderKilledWithKill9IsReplacedWithinTheLeaseTimeoutAndNothingIsMissing() {
 		Instances instances = startTwoAndFindTheHolder();
-		Instant killed = killHolder(instances, ChildJvm::kill9);
+		Instant killed = endHolder(instances, ChildJvm::kill9);
 		this.fixture.writeItems(CHANGES / 2 + 1, CHANGES, 5);
 		this.fixture.awaitEffects(CHANGES, FaultFixture.DELIVERY_TIMEOUT);
 		Duration takeover = Duration.between(killed, this.fixture.firstEffectOf(instances.other()));
@@ -70,7 +71,7 @@ class DurableFailoverIntegrationTests {
 	@Test
 	void holderShutDownCleanlyHandsOverWithinASecondAndNothingIsMissing() {
 		Instances instances = startTwoAndFindTheHolder();
-		Instant stopped = killHolder(instances, ChildJvm::stop);
+		Instant stopped = endHolder(instances, ChildJvm::stop);
 		this.fixture.writeItems(CHANGES / 2 + 1, CHANGES, 5);
 		this.fixture.awaitEffects(CHANGES, FaultFixture.DELIVERY_TIMEOUT);
 		Duration handover = Duration.between(stopped, this.fixture.firstEffectOf(instances.other()));
@@ -84,13 +85,13 @@ class DurableFailoverIntegrationTests {
 		this.fixture.writeItems(1, CHANGES / 2, 5);
 		this.fixture.awaitEffects(500, FaultFixture.DELIVERY_TIMEOUT);
 		assertThat(this.fixture.distinctInstances()).as("instances receiving while both run").isEqualTo(1);
-		return (this.fixture.effectsOf("a") > 0) ? new Instances(a, "a", "b") : new Instances(b, "b", "a");
+		return (this.fixture.effectsOf("a") > 0) ? new Instances(a, "b") : new Instances(b, "a");
 	}
 
 	/**
 	 * End the holder and return the database's time once it has ended.
 	 */
-	private Instant killHolder(Instances instances, java.util.function.Consumer<ChildJvm> end) {
+	private Instant endHolder(Instances instances, Consumer<ChildJvm> end) {
 		end.accept(instances.holder());
 		assertThat(instances.holder().isAlive()).isFalse();
 		return this.fixture.now();
@@ -104,7 +105,7 @@ class DurableFailoverIntegrationTests {
 		assertThat(this.fixture.deadLetters()).isZero();
 	}
 
-	private record Instances(ChildJvm holder, String holderName, String other) {
+	private record Instances(ChildJvm holder, String other) {
 	}
 
 }

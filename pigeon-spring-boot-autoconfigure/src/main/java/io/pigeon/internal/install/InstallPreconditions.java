@@ -60,7 +60,8 @@ final class InstallPreconditions {
 		for (LeftOver leftOver : plan.leftOvers()) {
 			checkRemovalPrivileges(catalog, leftOver, problems);
 		}
-		if (plan.support().needsInstall() && !catalog.hasSchemaPrivilege(plan.schema(), "CREATE")) {
+		if ((plan.support().needsInstall() || plan.durableLog().needsInstall())
+				&& !catalog.hasSchemaPrivilege(plan.schema(), "CREATE")) {
 			String schema = this.settings.name(InstallSetting.SCHEMA);
 			problems.add(new InstallProblem(schema,
 					"user \"" + catalog.currentUser() + "\" may not create Pigeon's own objects in schema \""

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import io.pigeon.internal.durable.DurableLogSql;
 import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
+import io.pigeon.internal.sql.TriggerTarget;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +28,32 @@ final class PostgresCatalog {
 	 */
 	static final String TRIGGER_FINGERPRINT = "md5(row(t.tgtype, t.tgattr, t.tgfoid, t.tgqual, t.tgargs, "
 			+ "t.tgoldtable, t.tgnewtable, t.tgdeferrable, t.tginitdeferred)::text)";
+
+	/**
+	 * The further PostgreSQL triggers of the trigger {@code t} when it is a set-based durable
+	 * one ({@link TriggerSqlGenerator#triggerNames}): on its table, named
+	 * {@code <name>_insert}, {@code _update} or {@code _delete}, calling its function.
+	 */
+	private static final String COMPANIONS = "pg_catalog.pg_trigger c WHERE c.tgrelid = t.tgrelid"
+			+ " AND c.tgfoid = t.tgfoid AND NOT c.tgisinternal AND c.tgname IN (t.tgname || '_insert',"
+			+ " t.tgname || '_update', t.tgname || '_delete')";
+
+	/**
+	 * The {@link #TRIGGER_FINGERPRINT} of a Pigeon trigger, which for a set-based durable one
+	 * covers each of its PostgreSQL triggers, so that one of them dropped or altered is seen;
+	 * without further triggers it is the trigger's own fingerprint.
+	 */
+	static final String TRIGGER_FAMILY_FINGERPRINT = TRIGGER_FINGERPRINT + " || coalesce((SELECT '|' || "
+			+ "string_agg(c.tgname || ':' || md5(row(c.tgtype, c.tgattr, c.tgfoid, c.tgqual, c.tgargs, c.tgoldtable,"
+			+ " c.tgnewtable, c.tgdeferrable, c.tginitdeferred)::text), ',' ORDER BY c.tgname) FROM " + COMPANIONS
+			+ "), '')";
+
+	/**
+	 * The {@code tgenabled} of a Pigeon trigger: {@code D} if any of its PostgreSQL triggers
+	 * is disabled.
+	 */
+	private static final String FAMILY_ENABLED = "CASE WHEN EXISTS (SELECT 1 FROM " + COMPANIONS
+			+ " AND c.tgenabled = 'D') THEN 'D' ELSE t.tgenabled END";
 
 	/**
 	 * What identifies a function's definition: its body and every setting that changes its
@@ -102,7 +130,8 @@ final class PostgresCatalog {
 	 * @throws SQLException on a database error
 	 */
 	@Nullable LiveTrigger trigger(String schema, String table, String name) throws SQLException {
-		String sql = "SELECT t.oid, t.tgenabled, " + TRIGGER_FINGERPRINT + ", p.oid, pn.nspname, p.proname, "
+		String sql = "SELECT t.oid, " + FAMILY_ENABLED + ", " + TRIGGER_FAMILY_FINGERPRINT
+				+ ", p.oid, pn.nspname, p.proname, "
 				+ FUNCTION_FINGERPRINT + " FROM pg_catalog.pg_trigger t"
 				+ " JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid"
 				+ " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
@@ -123,6 +152,72 @@ final class PostgresCatalog {
 			}
 		}
 		return disabledClones.isEmpty() ? live : live.withDisabledClones(disabledClones);
+	}
+
+	/**
+	 * Return the further PostgreSQL triggers of a Pigeon trigger that is set-based and durable
+	 * (see {@link TriggerSqlGenerator#triggerNames}) as they are in the catalog.
+	 * @param schema the table's schema
+	 * @param table the table's name
+	 * @param name the Pigeon trigger's name
+	 * @return the names of its further triggers, empty if it has none or does not exist
+	 * @throws SQLException on a database error
+	 */
+	List<String> companions(String schema, String table, String name) throws SQLException {
+		String sql = "SELECT c.tgname FROM pg_catalog.pg_trigger t, " + COMPANIONS + " AND t.tgrelid = "
+				+ RELATION_OID + " AND t.tgname = ? AND NOT t.tgisinternal ORDER BY c.tgname";
+		List<String> names = new ArrayList<>();
+		try (PreparedStatement statement = prepare(sql, schema, table, name);
+				ResultSet result = statement.executeQuery()) {
+			while (result.next()) {
+				names.add(result.getString(1));
+			}
+		}
+		return names;
+	}
+
+	/**
+	 * Return the kind of a relation, for the form of its durable triggers.
+	 * @param schema the relation's schema
+	 * @param name the relation's name
+	 * @return the kind, or {@code null} if there is no table or view of that name
+	 * @throws SQLException on a database error
+	 */
+	TriggerTarget.@Nullable Kind kind(String schema, String name) throws SQLException {
+		String relkind = queryString("SELECT c.relkind::text FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+				+ " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?", schema, name);
+		if (relkind == null) {
+			return null;
+		}
+		return switch (RelationKind.of(relkind.charAt(0))) {
+			case TABLE -> TriggerTarget.Kind.TABLE;
+			case PARTITIONED_TABLE -> TriggerTarget.Kind.PARTITIONED_TABLE;
+			case VIEW -> TriggerTarget.Kind.VIEW;
+			case OTHER -> null;
+		};
+	}
+
+	/**
+	 * Return whether every object of Pigeon's change log exists in a schema.
+	 * @param schema the Pigeon schema
+	 * @return whether the log, its slots, its sequence and the subscription tables exist
+	 * @throws SQLException on a database error
+	 */
+	boolean durableLogExists(String schema) throws SQLException {
+		List<String> names = new ArrayList<>(List.of(DurableLogSql.LOG, DurableLogSql.LOG_SLOT,
+				DurableLogSql.LOG_TRUNCATION, DurableLogSql.EVENT_ID_SEQUENCE, DurableLogSql.SUBSCRIPTION,
+				DurableLogSql.SUBSCRIPTION_LEASE, DurableLogSql.DEAD_LETTER));
+		for (int slot = 0; slot < DurableLogSql.SLOTS; slot++) {
+			names.add(DurableLogSql.slotTable(slot));
+		}
+		String sql = "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+				+ " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ANY (?::text[])";
+		try (PreparedStatement statement = prepare(sql, schema,
+				this.connection.createArrayOf("text", names.toArray()));
+				ResultSet result = statement.executeQuery()) {
+			result.next();
+			return result.getInt(1) == names.size();
+		}
 	}
 
 	/**
@@ -225,8 +320,8 @@ final class PostgresCatalog {
 		}
 	}
 
-	private @Nullable String queryString(String sql) throws SQLException {
-		try (PreparedStatement statement = prepare(sql); ResultSet result = statement.executeQuery()) {
+	private @Nullable String queryString(String sql, Object... parameters) throws SQLException {
+		try (PreparedStatement statement = prepare(sql, parameters); ResultSet result = statement.executeQuery()) {
 			return result.next() ? result.getString(1) : null;
 		}
 	}

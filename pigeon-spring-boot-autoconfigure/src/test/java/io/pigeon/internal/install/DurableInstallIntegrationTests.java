@@ -88,6 +88,19 @@ class DurableInstallIntegrationTests extends InstallIntegrationTestSupport {
 	}
 
 	@Test
+	void anEventTriggerDisabledByHandIsReportedAndEnabledAgain() throws SQLException {
+		install(table("items", DURABLE));
+		sql("ALTER TABLE " + this.schema + ".items DISABLE TRIGGER pigeon_items_notify_delete");
+		PigeonInstallException disabled = startFails(concat(table("items", DURABLE), "pigeon.install.mode=validate"));
+		assertThat(disabled.getProblems()).extracting(InstallProblem::description).containsExactly("trigger \"pigeon_items_notify\" on \""
+				+ this.schema + "\".\"items\" is disabled (pg_trigger.tgenabled = 'D')");
+		assertThat(install(table("items", DURABLE)).installed()).isEqualTo(1);
+		assertThat(rows("SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = '" + this.schema
+				+ ".items'::regclass ORDER BY 1")).containsExactly("pigeon_items_notify|O",
+						"pigeon_items_notify_delete|O", "pigeon_items_notify_update|O");
+	}
+
+	@Test
 	void removingOrDeactivatingADurableTriggerKeepsTheLogAndItsUnprocessedEvents() throws SQLException {
 		install(table("items", DURABLE));
 		sql("INSERT INTO " + this.schema + ".items VALUES (1, 'a'), (2, 'b')");

@@ -177,15 +177,19 @@ final class PostgresCatalog {
 	}
 
 	/**
-	 * Return the kind of a relation, for the form of its durable triggers.
+	 * Return the kind of a relation as the SQL generator needs it to choose the form of a
+	 * durable trigger ({@link TriggerSqlGenerator#setBased}). A partition is given as a
+	 * partitioned table: a statement-level trigger on it would not fire for rows routed to it
+	 * through its partitioned table, so like a partitioned table it keeps the row-level form.
 	 * @param schema the relation's schema
 	 * @param name the relation's name
 	 * @return the kind, or {@code null} if there is no table or view of that name
 	 * @throws SQLException on a database error
 	 */
 	TriggerTarget.@Nullable Kind kind(String schema, String name) throws SQLException {
-		String relkind = queryString("SELECT c.relkind::text FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
-				+ " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?", schema, name);
+		String relkind = queryString("SELECT CASE WHEN c.relispartition THEN 'p' ELSE c.relkind::text END"
+				+ " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+				+ " WHERE n.nspname = ? AND c.relname = ?", schema, name);
 		if (relkind == null) {
 			return null;
 		}

@@ -281,7 +281,9 @@ public final class TriggerSqlGenerator {
 	 * PostgreSQL allows transition tables only on single-event triggers without a column list,
 	 * hence one trigger per event and the row-level form with {@code update-of}. A partitioned
 	 * table keeps the row-level form: PostgreSQL gives only row-level triggers to its
-	 * partitions, and a statement-level trigger would miss statements naming a partition.
+	 * partitions, and a statement-level trigger would miss statements naming a partition; so
+	 * does a partition (the caller passes it as a partitioned table), whose statement-level
+	 * triggers miss rows routed to it through its partitioned table.
 	 * @param definition the trigger
 	 * @param kind the relation's kind, {@code null} for an ordinary table
 	 * @return whether the trigger is set-based

@@ -198,6 +198,43 @@ class DurableInstallIntegrationTests extends InstallIntegrationTestSupport {
 		assertThat(install(table("items", DURABLE)).unchanged()).isEqualTo(1);
 	}
 
+	@Test
+	void durableTriggerOnAPartitionKeepsOneRowLevelTriggerAndLogsRowsRoutedThroughItsParent() throws SQLException {
+		sql("CREATE TABLE " + this.schema + ".events (id int) PARTITION BY RANGE (id)",
+				"CREATE TABLE " + this.schema + ".events_1 PARTITION OF " + this.schema
+						+ ".events FOR VALUES FROM (0) TO (100)");
+		install(table("events_1", DURABLE));
+		assertThat(triggerNames("events_1")).containsExactly("pigeon_events_1_notify");
+		sql("INSERT INTO " + this.schema + ".events VALUES (1)", "INSERT INTO " + this.schema + ".events_1 VALUES (2)");
+		assertThat(rows("SELECT payload::json -> 'data' ->> 'id' FROM " + this.schema + ".pigeon_log ORDER BY id"))
+			.containsExactly("1", "2");
+	}
+
+	@Test
+	void eventTriggerNamesThatAnotherConfiguredTriggerHasAreRefused() throws SQLException {
+		PigeonInstallException failure = startFailsChangingNothing(concat(table("items", "name=watch", DURABLE),
+				"pigeon.schemas[0].tables[0].triggers[1].name=watch_delete",
+				"pigeon.schemas[0].tables[0].triggers[1].channel=other"));
+		assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.path()).isEqualTo("pigeon.schemas[0].tables[0].triggers[1].name");
+			assertThat(problem.description()).isEqualTo("trigger name \"watch_delete\" is already used on the same "
+					+ "table by pigeon.schemas[0].tables[0].triggers[0]");
+		});
+	}
+
+	@Test
+	void eventTriggerNameTakenByAForeignTriggerFailsBeforeAnyDdl() throws SQLException {
+		sql("CREATE FUNCTION " + this.schema + ".mine() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'",
+				"CREATE TRIGGER watch_update AFTER UPDATE ON " + this.schema + ".items FOR EACH ROW EXECUTE FUNCTION "
+						+ this.schema + ".mine()");
+		PigeonInstallException failure = startFailsChangingNothing(table("items", "name=watch", DURABLE));
+		assertThat(failure.getProblems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.path()).isEqualTo("pigeon.schemas[0].tables[0].triggers[0].name");
+			assertThat(problem.description()).startsWith("trigger \"watch_update\" on \"" + this.schema
+					+ "\".\"items\" already exists and was not created by Pigeon");
+		});
+	}
+
 	private List<String> triggerNames(String table) throws SQLException {
 		return triggers(table).stream().map((row) -> row.substring(0, row.indexOf('|'))).toList();
 	}

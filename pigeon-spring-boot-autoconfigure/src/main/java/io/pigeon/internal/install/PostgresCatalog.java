@@ -225,9 +225,10 @@ final class PostgresCatalog {
 	}
 
 	/**
-	 * Return every instance of some triggers in one query: each trigger itself and, on a
-	 * partitioned table, the clones PostgreSQL gives its partitions (at every level), which an
-	 * operator can disable one by one.
+	 * Return every instance of some triggers in one query: each trigger itself, a set-based
+	 * durable trigger's further triggers (one per event, named as such in its instances) and,
+	 * on a partitioned table, the clones PostgreSQL gives its partitions (at every level), which
+	 * an operator can disable one by one.
 	 * @param names the triggers
 	 * @return the instances, each with the index of its trigger in {@code names}; none for a
 	 * trigger that does not exist
@@ -241,21 +242,29 @@ final class PostgresCatalog {
 				+ "SELECT cf.position, t.oid, t.tgrelid, t.tgenabled, false FROM configured cf"
 				+ " JOIN pg_catalog.pg_namespace n ON n.nspname = cf.nsp"
 				+ " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = cf.rel"
-				+ " JOIN pg_catalog.pg_trigger t ON t.tgrelid = c.oid AND t.tgname = cf.tgname AND NOT t.tgisinternal"
+				+ " JOIN pg_catalog.pg_trigger t ON t.tgrelid = c.oid AND NOT t.tgisinternal AND (t.tgname = cf.tgname"
+				// a set-based durable trigger's further triggers, one per event, calling its function
+				+ " OR (t.tgname IN (cf.tgname || '_insert', cf.tgname || '_update', cf.tgname || '_delete')"
+				+ " AND t.tgfoid = (SELECT p.tgfoid FROM pg_catalog.pg_trigger p WHERE p.tgrelid = c.oid"
+				+ " AND p.tgname = cf.tgname AND NOT p.tgisinternal)))"
 				+ " UNION ALL SELECT i.position, t.oid, t.tgrelid, t.tgenabled, true FROM pg_catalog.pg_trigger t"
 				+ " JOIN instance i ON t.tgparentid = i.oid)"
-				+ " SELECT i.position, n.nspname, c.relname, i.tgenabled, i.clone FROM instance i"
+				+ " SELECT i.position, n.nspname, c.relname, i.tgenabled, i.clone,"
+				+ " (SELECT t.tgname FROM pg_catalog.pg_trigger t WHERE t.oid = i.oid) FROM instance i"
 				+ " JOIN pg_catalog.pg_class c ON c.oid = i.tgrelid"
 				+ " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-				+ " ORDER BY i.position, i.clone, n.nspname, c.relname";
+				+ " ORDER BY i.position, i.clone, n.nspname, c.relname, 6";
 		List<TriggerInstance> instances = new ArrayList<>();
 		try (PreparedStatement statement = prepare(sql, textArray(names, TriggerName::schema),
 				textArray(names, TriggerName::table), textArray(names, TriggerName::name));
 				ResultSet result = statement.executeQuery()) {
 			while (result.next()) {
 				int position = result.getInt(1);
-				instances.add(new TriggerInstance(position, names.get(position), result.getString(2),
-						result.getString(3), result.getString(4).charAt(0), result.getBoolean(5)));
+				TriggerName configured = names.get(position);
+				TriggerName name = configured.name().equals(result.getString(6)) ? configured
+						: new TriggerName(configured.schema(), configured.table(), result.getString(6));
+				instances.add(new TriggerInstance(position, name, result.getString(2), result.getString(3),
+						result.getString(4).charAt(0), result.getBoolean(5)));
 			}
 		}
 		return instances;

@@ -5,12 +5,20 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.pigeon.PigeonAction;
+import io.pigeon.TriggerDelivery;
+import io.pigeon.TriggerLevel;
+import io.pigeon.TriggerTiming;
+import io.pigeon.internal.sql.TriggerDefinition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,6 +106,25 @@ class DurableInstallIntegrationTests extends InstallIntegrationTestSupport {
 		assertThat(rows("SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = '" + this.schema
 				+ ".items'::regclass ORDER BY 1")).containsExactly("pigeon_items_notify|O",
 						"pigeon_items_notify_delete|O", "pigeon_items_notify_update|O");
+	}
+
+	@Test
+	void periodicCheckReportsADisabledEventTriggerByItsName() throws SQLException {
+		install(table("items", DURABLE));
+		sql("ALTER TABLE " + this.schema + ".items DISABLE TRIGGER pigeon_items_notify_update");
+		TriggerDefinition definition = new TriggerDefinition(this.schema, "items", "pigeon_items_notify",
+				"pigeon_items_notify_fn", "items", List.of(), false, TriggerLevel.ROW,
+				List.of(PigeonAction.INSERT, PigeonAction.UPDATE, PigeonAction.DELETE), List.of(), TriggerTiming.AFTER,
+				TriggerDelivery.DURABLE);
+		TriggerConfiguration configuration = new TriggerConfiguration(List.of(new TriggerConfiguration.Schema(
+				this.schema, "pigeon.schemas[0]", List.of(new TriggerConfiguration.Table("items", "pigeon.schemas[0].tables[0]",
+						List.of(new TriggerConfiguration.Trigger(definition, true, "pigeon.schemas[0].tables[0]", true,
+								true)))))));
+		TriggerStates states = new TriggerStateChecker(new DriverManagerDataSource(database.getJdbcUrl(),
+				database.getUsername(), database.getPassword()), configuration, Duration.ofMinutes(1)).check();
+		assertThat(states.disabled()).containsExactly(this.schema + ".items.pigeon_items_notify_update");
+		assertThat(states.missing()).isEmpty();
+		assertThat(states.installed()).isEqualTo(1);
 	}
 
 	@Test

@@ -94,6 +94,35 @@ class DurableTriggerIntegrationTests {
 	}
 
 	@Test
+	void columnsNamedLikeTheFunctionsVariablesOrAliasesAreTakenLiterally() throws SQLException {
+		String odd = this.schema.qualified("Odd \"T\"");
+		this.schema.execute("CREATE TABLE " + odd + " (r int, seq int, e int, pigeon_tx int, pigeon_n int, written int,"
+				+ " \"TG_OP\" text)");
+		TriggerDefinition all = new TriggerDefinition(this.schema.name(), "Odd \"T\"", "odd", "odd_fn", "Odd", List.of(),
+				true, TriggerLevel.ROW, List.of(INSERT, UPDATE), List.of(), TriggerTiming.AFTER, TriggerDelivery.DURABLE);
+		this.schema.install(all);
+		this.schema.write("INSERT INTO " + odd + " VALUES (1, 2, 3, 4, 5, 6, 'x')", "UPDATE " + odd + " SET r = 10");
+		assertThat(rest(events())).containsExactly(
+				"INSERT {\"data\":{\"r\":1,\"seq\":2,\"e\":3,\"pigeon_tx\":4,\"pigeon_n\":5,\"written\":6,\"TG_OP\":\"x\"}}",
+				"UPDATE {\"data\":{\"r\":10,\"seq\":2,\"e\":3,\"pigeon_tx\":4,\"pigeon_n\":5,\"written\":6,\"TG_OP\":\"x\"},"
+						+ "\"old\":{\"r\":1,\"seq\":2,\"e\":3,\"pigeon_tx\":4,\"pigeon_n\":5,\"written\":6,\"TG_OP\":\"x\"}}");
+		assertThat(events()).extracting(LoggedEvent::channel).containsOnly("Odd");
+	}
+
+	@Test
+	void chosenColumnsNamedLikeTheFunctionsVariablesAreTakenLiterally() throws SQLException {
+		String odd = this.schema.qualified("odd");
+		this.schema.execute("CREATE TABLE " + odd + " (r int, seq int, pigeon_n int)");
+		this.schema.install(durable("odd", List.of("seq", "r", "pigeon_n"), true, TriggerLevel.ROW,
+				List.of(INSERT, UPDATE, DELETE), List.of()));
+		this.schema.write("INSERT INTO " + odd + " VALUES (1, 2, 3)", "UPDATE " + odd + " SET seq = 20",
+				"DELETE FROM " + odd);
+		assertThat(rest(events())).containsExactly("INSERT {\"data\":{\"seq\":2,\"r\":1,\"pigeon_n\":3}}",
+				"UPDATE {\"data\":{\"seq\":20,\"r\":1,\"pigeon_n\":3},\"old\":{\"seq\":2,\"r\":1,\"pigeon_n\":3}}",
+				"DELETE {\"data\":{\"seq\":20,\"r\":1,\"pigeon_n\":3}}");
+	}
+
+	@Test
 	void rolledBackWriteLogsNothing() throws SQLException {
 		this.schema.install(durable("items", List.of(), false, TriggerLevel.ROW, List.of(INSERT, DELETE), List.of()));
 		Connection connection = this.schema.connection();

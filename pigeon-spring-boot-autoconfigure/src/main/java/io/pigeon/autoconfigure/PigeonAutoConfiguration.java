@@ -54,6 +54,8 @@ public final class PigeonAutoConfiguration {
 		TriggerInstaller pigeonTriggerInstaller(PigeonDatabase database, PigeonProperties properties,
 				Environment environment) {
 			PigeonProperties.Install install = properties.getInstall();
+			// Durable triggers' SQL depends on pigeon.durable.wake-up: its values are checked before any DDL.
+			DurablePropertiesValidator.validate(properties.getDurable());
 			return new TriggerInstaller(installDataSource(database.dataSource(), install),
 					TriggerConfigurationResolver.resolve(properties), installSettings(database, install),
 					installOwner(install, environment));

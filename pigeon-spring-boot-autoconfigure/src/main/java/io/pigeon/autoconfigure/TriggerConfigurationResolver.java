@@ -29,7 +29,8 @@ final class TriggerConfigurationResolver {
 		for (int i = 0; i < configured.size(); i++) {
 			schemas.add(resolve(configured.get(i), PREFIX + "[" + i + "]"));
 		}
-		return new TriggerConfiguration(schemas);
+		return new TriggerConfiguration(schemas,
+				properties.getDurable().getWakeUp() == PigeonProperties.Durable.WakeUp.NOTIFY);
 	}
 
 	private static TriggerConfiguration.Schema resolve(PigeonProperties.Schema schema, String path) {
@@ -66,7 +67,8 @@ final class TriggerConfigurationResolver {
 		String channel = StringUtils.hasLength(trigger.getChannel()) ? trigger.getChannel() : table;
 		TriggerDefinition definition = new TriggerDefinition(schema, table, name, function, channel,
 				List.copyOf(trigger.getColumns()), trigger.isIncludeOld(), trigger.getLevel(),
-				List.copyOf(trigger.getEvents()), List.copyOf(trigger.getUpdateOf()), trigger.getTiming());
+				List.copyOf(trigger.getEvents()), List.copyOf(trigger.getUpdateOf()), trigger.getTiming(),
+				trigger.getDelivery());
 		return new TriggerConfiguration.Trigger(definition, trigger.isActive(), path, defaultName, defaultFunction);
 	}
 

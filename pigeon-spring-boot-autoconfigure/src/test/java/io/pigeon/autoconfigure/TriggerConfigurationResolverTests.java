@@ -7,6 +7,7 @@ import io.pigeon.internal.install.TriggerConfiguration;
 import io.pigeon.internal.sql.TriggerDefinition;
 import io.pigeon.PigeonAction;
 import io.pigeon.TriggerLevel;
+import io.pigeon.TriggerDelivery;
 import io.pigeon.TriggerTiming;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,7 @@ class TriggerConfigurationResolverTests {
 		assertThat(first.timing()).isEqualTo(TriggerTiming.INSTEAD_OF);
 		assertThat(first.updateOf()).containsExactly("MiXeD", "price");
 		assertThat(first.includeOld()).isTrue();
+		assertThat(first.delivery()).isEqualTo(TriggerDelivery.NOTIFY);
 		assertThat(triggers.get(0).defaultName()).isFalse();
 		assertThat(triggers.get(0).defaultFunction()).isTrue();
 		TriggerDefinition second = triggers.get(1).definition();
@@ -67,6 +69,18 @@ class TriggerConfigurationResolverTests {
 		assertThat(triggers.get(1).active()).isFalse();
 		assertThat(triggers.get(1).defaultFunction()).isFalse();
 		assertThat(triggers.get(1).path("events", 0)).isEqualTo("pigeon.schemas[0].tables[0].triggers[1].events[0]");
+	}
+
+	@Test
+	void deliveryAndWakeUpAreCarriedIntoTheConfiguration() {
+		TriggerConfiguration configuration = resolve(Map.of("pigeon.schemas[0].name", "shop",
+				"pigeon.schemas[0].tables[0].name", "items", "pigeon.schemas[0].tables[0].triggers[0].name", "a",
+				"pigeon.schemas[0].tables[0].triggers[1].name", "b",
+				"pigeon.schemas[0].tables[0].triggers[1].delivery", "durable", "pigeon.durable.wake-up", "poll"));
+		assertThat(configuration.triggers()).extracting((trigger) -> trigger.definition().delivery())
+			.containsExactly(TriggerDelivery.NOTIFY, TriggerDelivery.DURABLE);
+		assertThat(configuration.durableWakeUp()).isFalse();
+		assertThat(resolve(Map.of("pigeon.schemas[0].name", "shop")).durableWakeUp()).isTrue();
 	}
 
 	@Test

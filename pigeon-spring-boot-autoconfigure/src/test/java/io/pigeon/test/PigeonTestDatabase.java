@@ -88,6 +88,17 @@ public final class PigeonTestDatabase {
 	}
 
 	/**
+	 * Open a new connection to the test database as another user, outside any pool.
+	 * @param username the user
+	 * @param password the user's password
+	 * @return a new connection in auto-commit mode
+	 * @throws SQLException if the database cannot be reached or refuses the user
+	 */
+	public Connection connect(String username, String password) throws SQLException {
+		return DriverManager.getConnection(this.jdbcUrl, username, password);
+	}
+
+	/**
 	 * Return a schema name unique to this JVM run, so tests that share a database do not see
 	 * each other's objects.
 	 * @param prefix a readable prefix

@@ -16,6 +16,7 @@ import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.SqlIdentifiers.NameProblem;
 import io.pigeon.internal.sql.TriggerDefinition;
 import io.pigeon.internal.sql.TriggerRules;
+import io.pigeon.internal.sql.TriggerSqlGenerator;
 import io.pigeon.internal.sql.TriggerTarget;
 import io.pigeon.internal.sql.TriggerViolation;
 import org.jspecify.annotations.Nullable;
@@ -57,6 +58,7 @@ final class CatalogValidator {
 		validatePigeonObjects(catalog, problems);
 		Map<List<String>, String> triggerNames = new HashMap<>();
 		Map<List<String>, String> functionNames = new HashMap<>();
+		Map<String, Trigger> channels = new HashMap<>();
 		for (Schema schema : this.configuration.schemas()) {
 			boolean schemaExists = validateSchema(catalog, schema, problems);
 			for (Table table : schema.tables()) {
@@ -64,10 +66,55 @@ final class CatalogValidator {
 				for (Trigger trigger : table.triggers()) {
 					validateTrigger(trigger, table, relation, problems);
 					validateUnique(trigger, triggerNames, functionNames, problems);
+					validateCompanions(trigger, relation, triggerNames, problems);
+					validateDelivery(trigger, channels, problems);
 				}
 			}
 		}
 		return problems;
+	}
+
+	/**
+	 * A channel's listeners are either notified or subscribed to the log, so every trigger of
+	 * a channel must deliver the same way.
+	 */
+	private static void validateDelivery(Trigger trigger, Map<String, Trigger> channels,
+			List<InstallProblem> problems) {
+		TriggerDefinition definition = trigger.definition();
+		Trigger first = channels.putIfAbsent(definition.channel(), trigger);
+		if (first != null && first.definition().delivery() != definition.delivery()) {
+			problems.add(new InstallProblem(trigger.path("delivery"),
+					"channel \"" + definition.channel() + "\" is delivered "
+							+ delivery(definition) + " here and " + delivery(first.definition()) + " by "
+							+ first.path("delivery") + "; all triggers of a channel must share one delivery",
+					"Set '" + trigger.path("delivery") + "' and '" + first.path("delivery")
+							+ "' to the same value, or give one of the triggers another channel."));
+		}
+	}
+
+	private static String delivery(TriggerDefinition definition) {
+		return definition.delivery().name().toLowerCase(java.util.Locale.ROOT);
+	}
+
+	/**
+	 * The further PostgreSQL triggers of a set-based durable trigger take names of their own,
+	 * which no other configured trigger of the table may have.
+	 */
+	private static void validateCompanions(Trigger trigger, @Nullable Relation relation,
+			Map<List<String>, String> triggerNames, List<InstallProblem> problems) {
+		TriggerDefinition definition = trigger.definition();
+		TriggerTarget target = target(relation);
+		List<String> names = TriggerSqlGenerator.triggerNames(definition, (target != null) ? target.kind() : null);
+		for (String name : names.subList(1, names.size())) {
+			String previous = triggerNames.putIfAbsent(List.of(definition.schema(), definition.table(), name),
+					trigger.path());
+			if (previous != null && !previous.equals(trigger.path())) {
+				problems.add(new InstallProblem(trigger.defaultName() ? trigger.path() : trigger.path("name"),
+						"the durable trigger's PostgreSQL trigger \"" + name + "\" (one per event) has the name of "
+								+ previous,
+						"Give one of the triggers another name."));
+			}
+		}
 	}
 
 	private void validatePigeonObjects(PostgresCatalog catalog, List<InstallProblem> problems) throws SQLException {

@@ -88,6 +88,12 @@ final class InstallExecutor {
 				(statement) -> executeAll(statement, this.scripts.history().migrateTable()))) {
 			return false;
 		}
+		if (plan.durableLog().needsInstall()
+				&& !inTransaction("Pigeon's change log in schema \"" + plan.schema() + "\"",
+						this.settings.name(InstallSetting.SCHEMA),
+						(statement) -> executeAll(statement, this.scripts.durableLog().statements()))) {
+			return false;
+		}
 		for (PlannedTrigger planned : plan.installs()) {
 			TriggerDefinition definition = planned.trigger().definition();
 			if (!inTransaction(table(definition.schema(), definition.table()), planned.trigger().path(),
@@ -157,8 +163,16 @@ final class InstallExecutor {
 			statement.execute(script.createTrigger());
 		}
 		else {
+			// A durable trigger's further PostgreSQL triggers (one per event) that the new
+			// definition no longer has: read before the replacement, while they call the old function.
+			List<String> companions = catalog().companions(definition.schema(), definition.table(), entry.trigger());
 			statement.execute(script.createOrReplaceFunction());
 			statement.execute(script.createOrReplaceTrigger());
+			for (String companion : companions) {
+				if (!script.triggerNames().contains(companion)) {
+					statement.execute(this.scripts.dropTrigger(definition.schema(), definition.table(), companion));
+				}
+			}
 			restoreFiringMode(statement, planned);
 			if (!entry.function().equals(definition.function())) {
 				dropFunctionIfUnused(statement, plan, entry);
@@ -179,7 +193,9 @@ final class InstallExecutor {
 		LiveTrigger live = planned.live();
 		String keyword = (live != null) ? FiringMode.of(live.enabled()).restoreKeyword() : null;
 		if (keyword != null) {
-			statement.execute(this.scripts.restoreFiringMode(planned.trigger().definition(), keyword));
+			for (String name : planned.script().triggerNames()) {
+				statement.execute(this.scripts.restoreFiringMode(planned.trigger().definition(), name, keyword));
+			}
 		}
 	}
 
@@ -187,6 +203,10 @@ final class InstallExecutor {
 		Entry entry = leftOver.entry();
 		// Checked again in the transaction: the trigger may have gone since the plan.
 		if (catalog().trigger(entry.schema(), entry.table(), entry.trigger()) != null) {
+			// A durable trigger's further PostgreSQL triggers go with it; its log stays.
+			for (String companion : catalog().companions(entry.schema(), entry.table(), entry.trigger())) {
+				statement.execute(this.scripts.dropTrigger(entry.schema(), entry.table(), companion));
+			}
 			statement.execute(this.scripts.dropTrigger(entry));
 		}
 		dropFunctionIfUnused(statement, plan, entry);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.pigeon.internal.durable.DurableLogSql;
 import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.TriggerDefinition;
 import org.jspecify.annotations.Nullable;
@@ -128,6 +129,19 @@ final class InstallHistory {
 				"ALTER TABLE " + this.qualifiedName + " ALTER COLUMN owner SET NOT NULL;");
 	}
 
+	/**
+	 * Return the statement recording Pigeon's change log, a support row that names the log
+	 * in {@code table_name} (the support row of the overflow objects has none there).
+	 * @param checksum the checksum of the log's DDL
+	 * @return the statement
+	 */
+	String recordDurableLog(String checksum) {
+		return "INSERT INTO " + this.qualifiedName
+				+ " (action, schema_name, table_name, checksum, owner, version, execution_time)\nVALUES ("
+				+ literal(SUPPORT) + ", " + literal(this.schema) + ", " + literal(DurableLogSql.LOG) + ", "
+				+ literal(checksum) + ", " + ownerValues() + ", " + EXECUTION_TIME + ");";
+	}
+
 	String recordSupport(String checksum) {
 		return "INSERT INTO " + this.qualifiedName
 				+ " (action, schema_name, checksum, owner, version, execution_time)\nVALUES (" + literal(SUPPORT)
@@ -148,7 +162,8 @@ final class InstallHistory {
 				+ " version, execution_time)\nSELECT " + literal(INSTALL) + ", " + literal(definition.schema()) + ", "
 				+ literal(definition.table()) + ", " + literal(definition.name()) + ", "
 				+ literal(definition.function()) + ", " + literal(definition.channel()) + ", " + literal(checksum)
-				+ ", t.oid, p.oid, " + PostgresCatalog.TRIGGER_FINGERPRINT + ", " + PostgresCatalog.FUNCTION_FINGERPRINT
+				+ ", t.oid, p.oid, " + PostgresCatalog.TRIGGER_FAMILY_FINGERPRINT + ", "
+				+ PostgresCatalog.FUNCTION_FINGERPRINT
 				+ ", " + ownerValues() + ", " + EXECUTION_TIME
 				+ "\nFROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid"
 				+ "\nWHERE t.tgrelid = " + relationOid(definition.schema(), definition.table()) + " AND t.tgname = "
@@ -187,15 +202,24 @@ final class InstallHistory {
 	State read(Connection connection) throws SQLException {
 		PostgresCatalog.Relation relation = new PostgresCatalog(connection).relation(this.schema, this.table);
 		if (relation == null) {
-			return new State(null, Map.of(), List.of(), false);
+			return new State(null, Map.of(), List.of(), false, null);
 		}
 		boolean migrated = relation.columns().containsAll(OWNER_COLUMNS);
 		String supportChecksum = null;
 		try (Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery("SELECT checksum FROM " + this.qualifiedName
-						+ " WHERE action = 'SUPPORT' ORDER BY installed_rank DESC LIMIT 1")) {
+						+ " WHERE action = 'SUPPORT' AND table_name IS NULL ORDER BY installed_rank DESC LIMIT 1")) {
 			if (result.next()) {
 				supportChecksum = result.getString(1);
+			}
+		}
+		String durableLogChecksum = null;
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT checksum FROM " + this.qualifiedName
+						+ " WHERE action = 'SUPPORT' AND table_name = " + literal(DurableLogSql.LOG)
+						+ " ORDER BY installed_rank DESC LIMIT 1")) {
+			if (result.next()) {
+				durableLogChecksum = result.getString(1);
 			}
 		}
 		// The latest row of each trigger tells whether it is installed now, by whom, and from
@@ -223,7 +247,7 @@ final class InstallHistory {
 				}
 			}
 		}
-		return new State(supportChecksum, triggers, latest, !migrated);
+		return new State(supportChecksum, triggers, latest, !migrated, durableLogChecksum);
 	}
 
 	/**
@@ -318,9 +342,11 @@ final class InstallHistory {
 	 * @param triggers the triggers installed and not removed since, of every owner
 	 * @param latest the latest row of every trigger ever recorded, of every owner
 	 * @param needsMigration whether the table lacks the {@link #OWNER_COLUMNS}
+	 * @param durableLogChecksum the checksum of Pigeon's change log as last installed, or
+	 * {@code null}
 	 */
 	record State(@Nullable String supportChecksum, Map<Key, Entry> triggers, List<Latest> latest,
-			boolean needsMigration) {
+			boolean needsMigration, @Nullable String durableLogChecksum) {
 
 		/**
 		 * Return the installed trigger that calls a function of a name.

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.pigeon.internal.durable.DurableLogSql;
 import io.pigeon.internal.install.InstallHistory.Entry;
 import io.pigeon.internal.install.PostgresCatalog.LiveTrigger;
 import io.pigeon.internal.install.TriggerConfiguration.Trigger;
@@ -19,9 +20,10 @@ import org.jspecify.annotations.Nullable;
  * @param triggers every active configured trigger, in configuration order
  * @param leftOvers every trigger the history records that is no longer configured or active
  * @param recorded what the history records as installed
+ * @param durableLog the state of Pigeon's change log, needed once a durable trigger is active
  */
 record InstallPlan(SupportDrift support, String schema, List<PlannedTrigger> triggers, List<LeftOver> leftOvers,
-		InstallHistory.State recorded) {
+		InstallHistory.State recorded, SupportDrift durableLog) {
 
 	/**
 	 * Return the configured triggers to install or replace.
@@ -68,6 +70,16 @@ record InstallPlan(SupportDrift support, String schema, List<PlannedTrigger> tri
 					objects + " are missing", fix));
 			case OUTDATED -> problems.add(new InstallProblem(settings.name(InstallSetting.SCHEMA),
 					objects + " are outdated", fix));
+			case NOT_NEEDED, UP_TO_DATE -> {
+			}
+		}
+		String log = "Pigeon's change log (" + this.schema + "." + DurableLogSql.LOG
+				+ " and its tables), which durable triggers write to,";
+		switch (this.durableLog) {
+			case MISSING -> problems.add(new InstallProblem(settings.name(InstallSetting.SCHEMA),
+					log + " is missing or incomplete", fix));
+			case OUTDATED -> problems.add(new InstallProblem(settings.name(InstallSetting.SCHEMA),
+					log + " is outdated", fix));
 			case NOT_NEEDED, UP_TO_DATE -> {
 			}
 		}

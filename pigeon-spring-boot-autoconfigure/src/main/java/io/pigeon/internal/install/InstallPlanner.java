@@ -46,7 +46,8 @@ final class InstallPlanner {
 		for (Trigger trigger : triggers) {
 			TriggerDefinition definition = trigger.definition();
 			configured.add(Key.of(definition));
-			TriggerScript script = this.scripts.trigger(definition);
+			TriggerScript script = this.scripts.trigger(definition,
+					catalog.kind(definition.schema(), definition.table()));
 			Entry entry = state.triggers().get(Key.of(definition));
 			LiveTrigger live = catalog.trigger(definition.schema(), definition.table(), definition.name());
 			TriggerDrift drift = (entry != null && !entry.owner().equals(owner)) ? TriggerDrift.OTHER_OWNER
@@ -63,7 +64,10 @@ final class InstallPlanner {
 		}
 		SupportDrift support = SupportDrift.of(!triggers.isEmpty(), catalog.supportObjectsExist(history.schema()),
 				this.scripts.support().checksum().equals(state.supportChecksum()));
-		return new InstallPlan(support, history.schema(), planned, leftOvers, state);
+		boolean durable = triggers.stream().anyMatch((trigger) -> trigger.definition().durable());
+		SupportDrift durableLog = SupportDrift.of(durable, durable && catalog.durableLogExists(history.schema()),
+				this.scripts.durableLog().checksum().equals(state.durableLogChecksum()));
+		return new InstallPlan(support, history.schema(), planned, leftOvers, state, durableLog);
 	}
 
 }

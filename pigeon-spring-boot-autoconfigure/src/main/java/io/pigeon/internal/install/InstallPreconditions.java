@@ -54,13 +54,15 @@ final class InstallPreconditions {
 								+ " owner is '" + this.settings.name(InstallSetting.OWNER)
 								+ "', by default spring.application.name)."));
 			}
+			checkEventTriggers(catalog, planned, problems);
 			checkFunctionOwnership(catalog, plan.recorded(), trigger, problems);
 			checkPrivileges(catalog, trigger, problems);
 		}
 		for (LeftOver leftOver : plan.leftOvers()) {
 			checkRemovalPrivileges(catalog, leftOver, problems);
 		}
-		if (plan.support().needsInstall() && !catalog.hasSchemaPrivilege(plan.schema(), "CREATE")) {
+		if ((plan.support().needsInstall() || plan.durableLog().needsInstall())
+				&& !catalog.hasSchemaPrivilege(plan.schema(), "CREATE")) {
 			String schema = this.settings.name(InstallSetting.SCHEMA);
 			problems.add(new InstallProblem(schema,
 					"user \"" + catalog.currentUser() + "\" may not create Pigeon's own objects in schema \""
@@ -68,6 +70,31 @@ final class InstallPreconditions {
 					"GRANT CREATE ON SCHEMA to it, or set '" + schema + "' to a schema where it may."));
 		}
 		return problems;
+	}
+
+	/**
+	 * The further PostgreSQL triggers of a set-based durable trigger ({@code <name>_update},
+	 * ...) must not take the place of a trigger Pigeon did not create: a trigger of such a
+	 * name is Pigeon's only if it calls the function of Pigeon's installed trigger.
+	 */
+	private void checkEventTriggers(PostgresCatalog catalog, PlannedTrigger planned, List<InstallProblem> problems)
+			throws SQLException {
+		Trigger trigger = planned.trigger();
+		TriggerDefinition definition = trigger.definition();
+		List<String> names = planned.script().triggerNames();
+		for (String name : names.subList(1, names.size())) {
+			PostgresCatalog.LiveTrigger existing = catalog.trigger(definition.schema(), definition.table(), name);
+			Entry entry = planned.entry();
+			boolean pigeons = existing != null && entry != null && existing.functionSchema().equals(entry.schema())
+					&& existing.functionName().equals(entry.function());
+			if (existing != null && !pigeons) {
+				problems.add(new InstallProblem(trigger.defaultName() ? trigger.path() : trigger.path("name"),
+						"trigger \"" + name + "\" on \"" + definition.schema() + "\".\"" + definition.table()
+								+ "\" already exists and was not created by Pigeon; Pigeon needs its name for the "
+								+ "durable " + trigger.describe() + ", which is one PostgreSQL trigger per event",
+						"Give Pigeon's trigger another name, or drop the existing trigger yourself."));
+			}
+		}
 	}
 
 	private void checkFunctionOwnership(PostgresCatalog catalog, InstallHistory.State state, Trigger trigger,

@@ -1,9 +1,12 @@
 package io.pigeon.internal.install;
 
+import io.pigeon.internal.durable.DurableLogSql;
 import io.pigeon.internal.install.InstallHistory.Entry;
 import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.TriggerDefinition;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
+import io.pigeon.internal.sql.TriggerTarget;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The statements that install, replace and remove Pigeon's objects and record them in the
@@ -16,9 +19,12 @@ final class InstallScripts {
 
 	private final InstallHistory history;
 
+	private final DurableLogSql durableLog;
+
 	InstallScripts(TriggerSqlGenerator generator, InstallHistory history) {
 		this.generator = generator;
 		this.history = history;
+		this.durableLog = new DurableLogSql(history.schema());
 	}
 
 	InstallHistory history() {
@@ -37,18 +43,52 @@ final class InstallScripts {
 	}
 
 	/**
-	 * Return the script of a trigger. Its checksum covers the function and the trigger: when
-	 * it changes, the trigger is replaced.
+	 * Return the script of Pigeon's change log ({@link DurableLogSql#createObjects()}), needed
+	 * once a durable trigger is configured.
+	 * @return the script
+	 */
+	DurableLogScript durableLog() {
+		String objects = this.durableLog.createObjects();
+		String checksum = ScriptChecksum.of(objects);
+		return new DurableLogScript(objects, this.history.recordDurableLog(checksum), checksum);
+	}
+
+	/**
+	 * Return the script of a trigger on an ordinary table.
 	 * @param definition the trigger
 	 * @return the script
 	 */
 	TriggerScript trigger(TriggerDefinition definition) {
-		String createFunction = this.generator.createFunction(definition);
-		String createTrigger = this.generator.createTrigger(definition);
+		return trigger(definition, null);
+	}
+
+	/**
+	 * Return the script of a trigger. Its checksum covers the function and the trigger: when
+	 * it changes, the trigger is replaced.
+	 * @param definition the trigger
+	 * @param kind the kind of its relation, which decides the form of a durable trigger;
+	 * {@code null} for an ordinary table
+	 * @return the script
+	 */
+	TriggerScript trigger(TriggerDefinition definition, TriggerTarget.@Nullable Kind kind) {
+		String createFunction = this.generator.createFunction(definition, kind);
+		String createTrigger = this.generator.createTrigger(definition, kind);
 		String checksum = ScriptChecksum.of(createFunction + "\n" + createTrigger);
-		return new TriggerScript(createFunction, this.generator.createOrReplaceFunction(definition), createTrigger,
-				this.generator.createOrReplaceTrigger(definition), this.history.recordInstall(definition, checksum),
-				checksum);
+		return new TriggerScript(createFunction, this.generator.createOrReplaceFunction(definition, kind),
+				createTrigger, this.generator.createOrReplaceTrigger(definition, kind),
+				this.history.recordInstall(definition, checksum), checksum,
+				TriggerSqlGenerator.triggerNames(definition, kind));
+	}
+
+	/**
+	 * Return {@code DROP TRIGGER IF EXISTS} of one PostgreSQL trigger.
+	 * @param schema the table's schema
+	 * @param table the table
+	 * @param name the trigger's name
+	 * @return the statement
+	 */
+	String dropTrigger(String schema, String table, String name) {
+		return this.generator.dropTrigger(schema, table, name);
 	}
 
 	/**
@@ -59,9 +99,21 @@ final class InstallScripts {
 	 * @return the statement
 	 */
 	String restoreFiringMode(TriggerDefinition definition, String keyword) {
+		return restoreFiringMode(definition, definition.name(), keyword);
+	}
+
+	/**
+	 * Return {@code ALTER TABLE ... ENABLE ALWAYS | REPLICA TRIGGER} of one of a trigger's
+	 * PostgreSQL triggers.
+	 * @param definition the trigger
+	 * @param name the PostgreSQL trigger's name
+	 * @param keyword {@code ALWAYS} or {@code REPLICA}
+	 * @return the statement
+	 */
+	String restoreFiringMode(TriggerDefinition definition, String name, String keyword) {
 		return "ALTER TABLE " + SqlIdentifiers.quote(definition.schema()) + "."
 				+ SqlIdentifiers.quote(definition.table()) + " ENABLE " + keyword + " TRIGGER "
-				+ SqlIdentifiers.quote(definition.name());
+				+ SqlIdentifiers.quote(name);
 	}
 
 	String dropTrigger(Entry entry) {

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import io.pigeon.internal.durable.DurableLogSql;
 import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
+import io.pigeon.internal.sql.TriggerTarget;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +28,32 @@ final class PostgresCatalog {
 	 */
 	static final String TRIGGER_FINGERPRINT = "md5(row(t.tgtype, t.tgattr, t.tgfoid, t.tgqual, t.tgargs, "
 			+ "t.tgoldtable, t.tgnewtable, t.tgdeferrable, t.tginitdeferred)::text)";
+
+	/**
+	 * The further PostgreSQL triggers of the trigger {@code t} when it is a set-based durable
+	 * one ({@link TriggerSqlGenerator#triggerNames}): on its table, named
+	 * {@code <name>_insert}, {@code _update} or {@code _delete}, calling its function.
+	 */
+	private static final String COMPANIONS = "pg_catalog.pg_trigger c WHERE c.tgrelid = t.tgrelid"
+			+ " AND c.tgfoid = t.tgfoid AND NOT c.tgisinternal AND c.tgname IN (t.tgname || '_insert',"
+			+ " t.tgname || '_update', t.tgname || '_delete')";
+
+	/**
+	 * The {@link #TRIGGER_FINGERPRINT} of a Pigeon trigger, which for a set-based durable one
+	 * covers each of its PostgreSQL triggers, so that one of them dropped or altered is seen;
+	 * without further triggers it is the trigger's own fingerprint.
+	 */
+	static final String TRIGGER_FAMILY_FINGERPRINT = TRIGGER_FINGERPRINT + " || coalesce((SELECT '|' || "
+			+ "string_agg(c.tgname || ':' || md5(row(c.tgtype, c.tgattr, c.tgfoid, c.tgqual, c.tgargs, c.tgoldtable,"
+			+ " c.tgnewtable, c.tgdeferrable, c.tginitdeferred)::text), ',' ORDER BY c.tgname) FROM " + COMPANIONS
+			+ "), '')";
+
+	/**
+	 * The {@code tgenabled} of a Pigeon trigger: {@code D} if any of its PostgreSQL triggers
+	 * is disabled.
+	 */
+	private static final String FAMILY_ENABLED = "CASE WHEN EXISTS (SELECT 1 FROM " + COMPANIONS
+			+ " AND c.tgenabled = 'D') THEN 'D' ELSE t.tgenabled END";
 
 	/**
 	 * What identifies a function's definition: its body and every setting that changes its
@@ -102,7 +130,8 @@ final class PostgresCatalog {
 	 * @throws SQLException on a database error
 	 */
 	@Nullable LiveTrigger trigger(String schema, String table, String name) throws SQLException {
-		String sql = "SELECT t.oid, t.tgenabled, " + TRIGGER_FINGERPRINT + ", p.oid, pn.nspname, p.proname, "
+		String sql = "SELECT t.oid, " + FAMILY_ENABLED + ", " + TRIGGER_FAMILY_FINGERPRINT
+				+ ", p.oid, pn.nspname, p.proname, "
 				+ FUNCTION_FINGERPRINT + " FROM pg_catalog.pg_trigger t"
 				+ " JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid"
 				+ " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
@@ -126,9 +155,80 @@ final class PostgresCatalog {
 	}
 
 	/**
-	 * Return every instance of some triggers in one query: each trigger itself and, on a
-	 * partitioned table, the clones PostgreSQL gives its partitions (at every level), which an
-	 * operator can disable one by one.
+	 * Return the further PostgreSQL triggers of a Pigeon trigger that is set-based and durable
+	 * (see {@link TriggerSqlGenerator#triggerNames}) as they are in the catalog.
+	 * @param schema the table's schema
+	 * @param table the table's name
+	 * @param name the Pigeon trigger's name
+	 * @return the names of its further triggers, empty if it has none or does not exist
+	 * @throws SQLException on a database error
+	 */
+	List<String> companions(String schema, String table, String name) throws SQLException {
+		String sql = "SELECT c.tgname FROM pg_catalog.pg_trigger t, " + COMPANIONS + " AND t.tgrelid = "
+				+ RELATION_OID + " AND t.tgname = ? AND NOT t.tgisinternal ORDER BY c.tgname";
+		List<String> names = new ArrayList<>();
+		try (PreparedStatement statement = prepare(sql, schema, table, name);
+				ResultSet result = statement.executeQuery()) {
+			while (result.next()) {
+				names.add(result.getString(1));
+			}
+		}
+		return names;
+	}
+
+	/**
+	 * Return the kind of a relation as the SQL generator needs it to choose the form of a
+	 * durable trigger ({@link TriggerSqlGenerator#setBased}). A partition is given as a
+	 * partitioned table: a statement-level trigger on it would not fire for rows routed to it
+	 * through its partitioned table, so like a partitioned table it keeps the row-level form.
+	 * @param schema the relation's schema
+	 * @param name the relation's name
+	 * @return the kind, or {@code null} if there is no table or view of that name
+	 * @throws SQLException on a database error
+	 */
+	TriggerTarget.@Nullable Kind kind(String schema, String name) throws SQLException {
+		String relkind = queryString("SELECT CASE WHEN c.relispartition THEN 'p' ELSE c.relkind::text END"
+				+ " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+				+ " WHERE n.nspname = ? AND c.relname = ?", schema, name);
+		if (relkind == null) {
+			return null;
+		}
+		return switch (RelationKind.of(relkind.charAt(0))) {
+			case TABLE -> TriggerTarget.Kind.TABLE;
+			case PARTITIONED_TABLE -> TriggerTarget.Kind.PARTITIONED_TABLE;
+			case VIEW -> TriggerTarget.Kind.VIEW;
+			case OTHER -> null;
+		};
+	}
+
+	/**
+	 * Return whether every object of Pigeon's change log exists in a schema.
+	 * @param schema the Pigeon schema
+	 * @return whether the log, its slots, its sequence and the subscription tables exist
+	 * @throws SQLException on a database error
+	 */
+	boolean durableLogExists(String schema) throws SQLException {
+		List<String> names = new ArrayList<>(List.of(DurableLogSql.LOG, DurableLogSql.LOG_SLOT,
+				DurableLogSql.LOG_TRUNCATION, DurableLogSql.EVENT_ID_SEQUENCE, DurableLogSql.SUBSCRIPTION,
+				DurableLogSql.SUBSCRIPTION_LEASE, DurableLogSql.DEAD_LETTER));
+		for (int slot = 0; slot < DurableLogSql.SLOTS; slot++) {
+			names.add(DurableLogSql.slotTable(slot));
+		}
+		String sql = "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+				+ " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ANY (?::text[])";
+		try (PreparedStatement statement = prepare(sql, schema,
+				this.connection.createArrayOf("text", names.toArray()));
+				ResultSet result = statement.executeQuery()) {
+			result.next();
+			return result.getInt(1) == names.size();
+		}
+	}
+
+	/**
+	 * Return every instance of some triggers in one query: each trigger itself, a set-based
+	 * durable trigger's further triggers (one per event, named as such in its instances) and,
+	 * on a partitioned table, the clones PostgreSQL gives its partitions (at every level), which
+	 * an operator can disable one by one.
 	 * @param names the triggers
 	 * @return the instances, each with the index of its trigger in {@code names}; none for a
 	 * trigger that does not exist
@@ -142,21 +242,29 @@ final class PostgresCatalog {
 				+ "SELECT cf.position, t.oid, t.tgrelid, t.tgenabled, false FROM configured cf"
 				+ " JOIN pg_catalog.pg_namespace n ON n.nspname = cf.nsp"
 				+ " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = cf.rel"
-				+ " JOIN pg_catalog.pg_trigger t ON t.tgrelid = c.oid AND t.tgname = cf.tgname AND NOT t.tgisinternal"
+				+ " JOIN pg_catalog.pg_trigger t ON t.tgrelid = c.oid AND NOT t.tgisinternal AND (t.tgname = cf.tgname"
+				// a set-based durable trigger's further triggers, one per event, calling its function
+				+ " OR (t.tgname IN (cf.tgname || '_insert', cf.tgname || '_update', cf.tgname || '_delete')"
+				+ " AND t.tgfoid = (SELECT p.tgfoid FROM pg_catalog.pg_trigger p WHERE p.tgrelid = c.oid"
+				+ " AND p.tgname = cf.tgname AND NOT p.tgisinternal)))"
 				+ " UNION ALL SELECT i.position, t.oid, t.tgrelid, t.tgenabled, true FROM pg_catalog.pg_trigger t"
 				+ " JOIN instance i ON t.tgparentid = i.oid)"
-				+ " SELECT i.position, n.nspname, c.relname, i.tgenabled, i.clone FROM instance i"
+				+ " SELECT i.position, n.nspname, c.relname, i.tgenabled, i.clone,"
+				+ " (SELECT t.tgname FROM pg_catalog.pg_trigger t WHERE t.oid = i.oid) FROM instance i"
 				+ " JOIN pg_catalog.pg_class c ON c.oid = i.tgrelid"
 				+ " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-				+ " ORDER BY i.position, i.clone, n.nspname, c.relname";
+				+ " ORDER BY i.position, i.clone, n.nspname, c.relname, 6";
 		List<TriggerInstance> instances = new ArrayList<>();
 		try (PreparedStatement statement = prepare(sql, textArray(names, TriggerName::schema),
 				textArray(names, TriggerName::table), textArray(names, TriggerName::name));
 				ResultSet result = statement.executeQuery()) {
 			while (result.next()) {
 				int position = result.getInt(1);
-				instances.add(new TriggerInstance(position, names.get(position), result.getString(2),
-						result.getString(3), result.getString(4).charAt(0), result.getBoolean(5)));
+				TriggerName configured = names.get(position);
+				TriggerName name = configured.name().equals(result.getString(6)) ? configured
+						: new TriggerName(configured.schema(), configured.table(), result.getString(6));
+				instances.add(new TriggerInstance(position, name, result.getString(2), result.getString(3),
+						result.getString(4).charAt(0), result.getBoolean(5)));
 			}
 		}
 		return instances;
@@ -225,8 +333,8 @@ final class PostgresCatalog {
 		}
 	}
 
-	private @Nullable String queryString(String sql) throws SQLException {
-		try (PreparedStatement statement = prepare(sql); ResultSet result = statement.executeQuery()) {
+	private @Nullable String queryString(String sql, Object... parameters) throws SQLException {
+		try (PreparedStatement statement = prepare(sql, parameters); ResultSet result = statement.executeQuery()) {
 			return result.next() ? result.getString(1) : null;
 		}
 	}

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,20 +37,29 @@ final class ScriptExporter {
 	 * @return the scripts written, in the order to run them
 	 * @throws IOException if the directory cannot be written
 	 */
-	List<Path> export(InstallScripts scripts, List<Trigger> triggers) throws IOException {
+	List<Path> export(InstallScripts scripts, List<Trigger> triggers, PostgresCatalog catalog)
+			throws IOException, SQLException {
 		Files.createDirectories(this.directory);
 		deleteEarlierScripts();
-		int width = Math.max(3, String.valueOf(triggers.size()).length());
+		boolean durable = triggers.stream().anyMatch((trigger) -> trigger.definition().durable());
+		int first = durable ? 2 : 1;
+		int width = Math.max(3, String.valueOf(triggers.size() + first - 1).length());
 		List<Path> written = new ArrayList<>();
 		String objects = "Pigeon's own objects in schema \"" + scripts.history().schema() + "\"";
 		written.add(write(number(0, width) + "_pigeon_objects", objects, scripts.support().statements()));
+		if (durable) {
+			written.add(write(number(1, width) + "_pigeon_durable_log",
+					"Pigeon's change log in schema \"" + scripts.history().schema() + "\", for durable triggers",
+					scripts.durableLog().statements()));
+		}
 		for (int i = 0; i < triggers.size(); i++) {
 			Trigger trigger = triggers.get(i);
 			TriggerDefinition definition = trigger.definition();
-			String name = number(i + 1, width) + "_" + fileName(definition.schema()) + "."
+			String name = number(i + first, width) + "_" + fileName(definition.schema()) + "."
 					+ fileName(definition.table()) + "." + fileName(definition.name());
 			written.add(write(name, trigger.describe() + ", configured at " + trigger.path(),
-					scripts.trigger(definition).onEmptyDatabase()));
+					scripts.trigger(definition, catalog.kind(definition.schema(), definition.table()))
+						.onEmptyDatabase()));
 		}
 		return written;
 	}

@@ -10,16 +10,27 @@ import org.jspecify.annotations.Nullable;
  * the canonical property path it was configured under so problems can name it.
  *
  * @param schemas the configured schemas, in configuration order
+ * @param durableWakeUp whether durable triggers also send the wake-up NOTIFY
+ * ({@code pigeon.durable.wake-up=notify}); part of their generated SQL
  * @since 0.1.0
  */
-public record TriggerConfiguration(List<Schema> schemas) {
+public record TriggerConfiguration(List<Schema> schemas, boolean durableWakeUp) {
 
 	/**
 	 * Create a new instance.
 	 * @param schemas the configured schemas, in configuration order
+	 * @param durableWakeUp whether durable triggers also send the wake-up NOTIFY
 	 */
 	public TriggerConfiguration {
 		schemas = List.copyOf(schemas);
+	}
+
+	/**
+	 * Create a new instance whose durable triggers send the wake-up NOTIFY.
+	 * @param schemas the configured schemas, in configuration order
+	 */
+	public TriggerConfiguration(List<Schema> schemas) {
+		this(schemas, true);
 	}
 
 	/**

@@ -164,7 +164,7 @@ public class TriggerInstaller {
 		return withConnection(InstallTask.EXPORT, (connection) -> {
 			InstallScripts scripts = checkConfiguration(connection);
 			try {
-				return new ScriptExporter(directory).export(scripts, activeTriggers());
+				return new ScriptExporter(directory).export(scripts, activeTriggers(), new PostgresCatalog(connection));
 			}
 			catch (IOException ex) {
 				throw new PigeonInstallException(InstallTask.EXPORT.failure(),
@@ -186,7 +186,7 @@ public class TriggerInstaller {
 			// The validator has made sure there is one.
 			schema = new PostgresCatalog(connection).currentSchema();
 		}
-		return new InstallScripts(new TriggerSqlGenerator(schema),
+		return new InstallScripts(new TriggerSqlGenerator(schema, this.configuration.durableWakeUp()),
 				new InstallHistory(schema, this.settings.historyTable(), this.owner));
 	}
 

@@ -13,9 +13,15 @@ import java.util.List;
  * @param createOrReplaceTrigger {@code CREATE OR REPLACE TRIGGER}
  * @param recordInstall the history's record of the installed trigger, with its checksum
  * @param checksum the checksum of the trigger's definition ({@link ScriptChecksum})
+ * @param triggerNames the PostgreSQL triggers the statements create, the trigger's own name
+ * first (a set-based durable trigger has one per event)
  */
 record TriggerScript(String createFunction, String createOrReplaceFunction, String createTrigger,
-		String createOrReplaceTrigger, String recordInstall, String checksum) {
+		String createOrReplaceTrigger, String recordInstall, String checksum, List<String> triggerNames) {
+
+	TriggerScript {
+		triggerNames = List.copyOf(triggerNames);
+	}
 
 	/**
 	 * Return the statements installing the trigger where neither it nor its function exists.

@@ -58,6 +58,15 @@ final class PayloadBuilder {
 	 * line indented with one tab.
 	 */
 	static String rowPayload(TriggerDefinition definition) {
+		return rowPayload(definition, null);
+	}
+
+	/**
+	 * Return the statements of {@link #rowPayload(TriggerDefinition)}, with
+	 * {@link PayloadContract#ID} after {@code ts} when an id is given (durable payloads).
+	 * @param id an expression of the event's id, or {@code null} for none
+	 */
+	static String rowPayload(TriggerDefinition definition, @Nullable String id) {
 		Set<PigeonAction> events = EnumSet.copyOf(definition.events());
 		List<String> columns = definition.columns();
 		boolean oldOnUpdate = events.contains(PigeonAction.UPDATE)
@@ -73,7 +82,7 @@ final class PayloadBuilder {
 			arms.add(new PayloadArm(null, jsonOf("NEW", columns), null));
 		}
 		StringBuilder body = new StringBuilder();
-		body.append("\thead := ").append(head(definition)).append(";\n");
+		body.append("\thead := ").append(head(definition, "seq", id)).append(";\n");
 		if (arms.size() == 1) {
 			arms.get(0).appendTo(body, "\t");
 		}
@@ -100,7 +109,16 @@ final class PayloadBuilder {
 	 * {@link PayloadContract#COUNT} from {@link #TRANSITION_TABLE} where the trigger has one.
 	 */
 	static String statementPayload(TriggerDefinition definition) {
-		StringBuilder payload = new StringBuilder(head(definition));
+		return statementPayload(definition, null);
+	}
+
+	/**
+	 * Return the expression of {@link #statementPayload(TriggerDefinition)}, with
+	 * {@link PayloadContract#ID} after {@code ts} when an id is given (durable payloads).
+	 * @param id an expression of the event's id, or {@code null} for none
+	 */
+	static String statementPayload(TriggerDefinition definition, @Nullable String id) {
+		StringBuilder payload = new StringBuilder(head(definition, "seq", id));
 		if (TriggerSqlGenerator.countsRows(definition)) {
 			payload.append("\n\t\t|| ").append(nextKey(PayloadContract.COUNT)).append(" || (SELECT count(*) FROM ")
 				.append(SqlIdentifiers.quote(TRANSITION_TABLE))
@@ -122,14 +140,18 @@ final class PayloadBuilder {
 	 * The payload's keys common to every notification, without the closing brace. The names
 	 * are the configured table's (a partition's row still reports its partitioned table),
 	 * encoded as JSON once, here, rather than for every row.
+	 * @param seq an expression of the payload's {@link PayloadContract#SEQ}
+	 * @param id an expression of the event's {@link PayloadContract#ID}, or {@code null} for
+	 * a payload without one
 	 */
-	private static String head(TriggerDefinition definition) {
+	static String head(TriggerDefinition definition, String seq, @Nullable String id) {
 		String names = "\"," + JsonStrings.quote(PayloadContract.SCHEMA) + ":" + JsonStrings.quote(definition.schema())
 				+ "," + JsonStrings.quote(PayloadContract.TABLE) + ":" + JsonStrings.quote(definition.table()) + ","
 				+ JsonStrings.quote(PayloadContract.TXID) + ":";
 		return SqlIdentifiers.literal("{" + JsonStrings.quote(PayloadContract.ACTION) + ":\"") + " || TG_OP || "
 				+ SqlIdentifiers.literal(names) + " || txid_current()\n\t\t|| " + nextKey(PayloadContract.SEQ)
-				+ " || seq || " + nextKey(PayloadContract.TS) + " || " + TS_EXPRESSION;
+				+ " || " + seq + " || " + nextKey(PayloadContract.TS) + " || " + TS_EXPRESSION
+				+ ((id != null) ? " || " + nextKey(PayloadContract.ID) + " || " + id : "");
 	}
 
 	/**
@@ -137,7 +159,7 @@ final class PayloadBuilder {
 	 * numbers, json and jsonb nested and timestamps in ISO 8601; or the selected columns with
 	 * {@code json_build_object}, joined as text when there are more than it accepts.
 	 */
-	private static String jsonOf(String row, List<String> columns) {
+	static String jsonOf(String row, List<String> columns) {
 		if (columns.isEmpty()) {
 			return "to_json(" + row + ")";
 		}

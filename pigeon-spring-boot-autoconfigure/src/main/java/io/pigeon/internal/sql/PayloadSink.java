@@ -2,9 +2,9 @@ package io.pigeon.internal.sql;
 
 /**
  * Hands on the payload a trigger function has built: the second half of every trigger
- * function {@link TriggerSqlGenerator} writes, after the shared {@link PayloadBuilder}. Today's
- * one delivery mode notifies ({@link NotifySink}); another mode can write the same payload
- * elsewhere without changing how it is built.
+ * function {@link TriggerSqlGenerator} writes, after the shared {@link PayloadBuilder}. The
+ * notify mode notifies ({@link NotifySink}); the durable mode appends the same payload, with
+ * its event id, to Pigeon's change log ({@link DurableSink}).
  *
  * @since 0.1.0
  */

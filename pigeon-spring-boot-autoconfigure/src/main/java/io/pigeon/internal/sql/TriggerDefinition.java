@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.pigeon.PigeonAction;
+import io.pigeon.TriggerDelivery;
 import io.pigeon.TriggerLevel;
 import io.pigeon.TriggerTiming;
 
@@ -24,13 +25,15 @@ import io.pigeon.TriggerTiming;
  * @param updateOf the columns an UPDATE must set for the trigger to fire; empty for every
  * UPDATE
  * @param timing when the trigger fires relative to the change
+ * @param delivery how the changes reach listeners: notified, or written to Pigeon's change log
  * @since 0.1.0
  */
 public record TriggerDefinition(String schema, String table, String name, String function, String channel,
 		List<String> columns, boolean includeOld, TriggerLevel level, List<PigeonAction> events,
-		List<String> updateOf, TriggerTiming timing) {
+		List<String> updateOf, TriggerTiming timing, TriggerDelivery delivery) {
 
 	public TriggerDefinition {
+		Objects.requireNonNull(delivery, "delivery must not be null");
 		Objects.requireNonNull(schema, "schema must not be null");
 		Objects.requireNonNull(table, "table must not be null");
 		Objects.requireNonNull(name, "name must not be null");
@@ -42,6 +45,35 @@ public record TriggerDefinition(String schema, String table, String name, String
 		columns = List.copyOf(Objects.requireNonNull(columns, "columns must not be null"));
 		events = List.copyOf(Objects.requireNonNull(events, "events must not be null"));
 		updateOf = List.copyOf(Objects.requireNonNull(updateOf, "updateOf must not be null"));
+	}
+
+	/**
+	 * Create a definition whose changes are notified ({@link TriggerDelivery#NOTIFY}).
+	 * @param schema the schema of the table or view
+	 * @param table the table or view the trigger is on
+	 * @param name the trigger's name
+	 * @param function the trigger function's name
+	 * @param channel the channel
+	 * @param columns the columns sent, empty for every column
+	 * @param includeOld whether an UPDATE also sends the old row
+	 * @param level whether the trigger fires per row or per statement
+	 * @param events the statements the trigger fires on
+	 * @param updateOf the columns an UPDATE must set, empty for every UPDATE
+	 * @param timing when the trigger fires relative to the change
+	 */
+	public TriggerDefinition(String schema, String table, String name, String function, String channel,
+			List<String> columns, boolean includeOld, TriggerLevel level, List<PigeonAction> events,
+			List<String> updateOf, TriggerTiming timing) {
+		this(schema, table, name, function, channel, columns, includeOld, level, events, updateOf, timing,
+				TriggerDelivery.NOTIFY);
+	}
+
+	/**
+	 * Return whether the trigger writes its changes to Pigeon's change log.
+	 * @return whether the delivery is {@link TriggerDelivery#DURABLE}
+	 */
+	public boolean durable() {
+		return this.delivery == TriggerDelivery.DURABLE;
 	}
 
 }

@@ -46,7 +46,48 @@ public final class TriggerRules {
 		checkPayload(definition, violations);
 		checkColumns(definition, "columns", definition.columns(), target, violations);
 		checkColumns(definition, "update-of", definition.updateOf(), target, violations);
+		checkDelivery(definition, target, violations);
 		return violations;
+	}
+
+	/**
+	 * Durable triggers are AFTER triggers: a BEFORE trigger logs an attempted change that a
+	 * later trigger may still alter or cancel, and the log's promise that two changes of a row
+	 * are read in commit order rests on the row lock the write holds when an AFTER trigger
+	 * runs (a BEFORE INSERT or an INSTEAD OF trigger runs before or without one). The further
+	 * PostgreSQL triggers of a set-based one ({@code <name>_update}, ...) must fit
+	 * PostgreSQL's name limit too.
+	 */
+	private static void checkDelivery(TriggerDefinition definition, @Nullable TriggerTarget target,
+			List<TriggerViolation> violations) {
+		if (!definition.durable()) {
+			return;
+		}
+		if (definition.timing() != TriggerTiming.AFTER) {
+			violations.add(new TriggerViolation("delivery", null,
+					"durable triggers must be after triggers, and this one is " + name(definition.timing())
+							+ ": a before trigger would log a change a later trigger may still alter or cancel, and "
+							+ "only an after trigger runs while the write holds its row lock, which keeps the log's "
+							+ "changes of one row in commit order",
+					(key) -> "Set '" + key.apply("timing") + "' to after, or '" + key.apply("delivery")
+							+ "' to notify."));
+			return;
+		}
+		TriggerTarget.Kind kind = (target != null) ? target.kind() : null;
+		List<String> names = TriggerSqlGenerator.triggerNames(definition, kind);
+		for (String name : names.subList(1, names.size())) {
+			if (!SqlIdentifiers.fits(name)) {
+				violations.add(new TriggerViolation("name", null,
+						SqlIdentifiers.NameProblem.TOO_LONG.describe("trigger", name)
+								+ " (a durable trigger on several events is one PostgreSQL trigger per event, named "
+								+ "<name>_<event> after the first)",
+						(key) -> "Shorten '" + key.apply("name") + "' to at most "
+								+ (SqlIdentifiers.MAX_NAME_BYTES - (SqlIdentifiers.bytes(name)
+										- SqlIdentifiers.bytes(definition.name())))
+								+ " bytes."));
+				return;
+			}
+		}
 	}
 
 	private static void checkEvents(TriggerDefinition definition, @Nullable TriggerTarget target,

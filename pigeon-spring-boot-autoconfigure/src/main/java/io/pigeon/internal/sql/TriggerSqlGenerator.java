@@ -1,7 +1,9 @@
 package io.pigeon.internal.sql;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.UnaryOperator;
@@ -10,6 +12,7 @@ import io.pigeon.PigeonAction;
 import io.pigeon.TriggerLevel;
 import io.pigeon.TriggerTiming;
 import io.pigeon.internal.payload.PayloadContract;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Generates the SQL of Pigeon's trigger functions, triggers and own objects from
@@ -51,28 +54,57 @@ public final class TriggerSqlGenerator {
 			SET standard_conforming_strings = on
 			""";
 
+	/**
+	 * The transition table of the new rows of a set-based durable trigger
+	 * ({@link #setBased(TriggerDefinition, TriggerTarget.Kind)}).
+	 */
+	static final String NEW_ROWS = "pigeon_new";
+
+	/**
+	 * The transition table of the old rows of a set-based durable trigger.
+	 */
+	static final String OLD_ROWS = "pigeon_old";
+
 	private final String pigeonSchema;
 
 	private final PayloadSink sink;
 
+	private final DurableSink durableSink;
+
 	/**
 	 * Create a generator whose functions notify, using Pigeon's own objects in the given schema
-	 * for payloads too large to notify.
+	 * for payloads too large to notify, and whose durable functions send the wake-up NOTIFY.
 	 * @param pigeonSchema the schema of Pigeon's overflow table ({@code pigeon.install.schema})
 	 */
 	public TriggerSqlGenerator(String pigeonSchema) {
-		this(pigeonSchema, new NotifySink(pigeonSchema));
+		this(pigeonSchema, true);
 	}
 
 	/**
-	 * Create a generator whose functions hand their payloads to the given sink.
+	 * Create a generator whose notify functions use Pigeon's own objects in the given schema
+	 * for payloads too large to notify, and whose durable functions write to the log there.
+	 * @param pigeonSchema the schema of Pigeon's own objects ({@code pigeon.install.schema})
+	 * @param durableWakeUp whether durable functions also send the wake-up NOTIFY
+	 * ({@code pigeon.durable.wake-up=notify})
+	 */
+	public TriggerSqlGenerator(String pigeonSchema, boolean durableWakeUp) {
+		this(pigeonSchema, new NotifySink(pigeonSchema), new DurableSink(pigeonSchema, durableWakeUp));
+	}
+
+	/**
+	 * Create a generator whose notify functions hand their payloads to the given sink.
 	 * @param pigeonSchema the schema of Pigeon's own objects ({@code pigeon.install.schema})
 	 * @param sink what the functions do with the payloads they build
 	 */
 	public TriggerSqlGenerator(String pigeonSchema, PayloadSink sink) {
+		this(pigeonSchema, sink, new DurableSink(pigeonSchema, true));
+	}
+
+	private TriggerSqlGenerator(String pigeonSchema, PayloadSink sink, DurableSink durableSink) {
 		SqlIdentifiers.quote(pigeonSchema);
 		this.pigeonSchema = pigeonSchema;
 		this.sink = sink;
+		this.durableSink = durableSink;
 	}
 
 	/**
@@ -153,7 +185,21 @@ public final class TriggerSqlGenerator {
 	 * @see #createOrReplaceFunction(TriggerDefinition)
 	 */
 	public String createFunction(TriggerDefinition definition) {
-		return function("CREATE FUNCTION ", definition);
+		return createFunction(definition, null);
+	}
+
+	/**
+	 * Return {@code CREATE FUNCTION} for the definition's trigger function on a relation of a
+	 * kind (which decides the form of a durable trigger,
+	 * {@link #setBased(TriggerDefinition, TriggerTarget.Kind)}); a durable function is followed
+	 * by the {@code REVOKE} of {@code EXECUTE} from {@code PUBLIC}.
+	 * @param definition the trigger
+	 * @param kind the relation's kind, {@code null} for an ordinary table
+	 * @return the statements
+	 * @throws IllegalArgumentException if no PostgreSQL could accept the definition
+	 */
+	public String createFunction(TriggerDefinition definition, TriggerTarget.@Nullable Kind kind) {
+		return function("CREATE FUNCTION ", definition, kind);
 	}
 
 	/**
@@ -164,7 +210,19 @@ public final class TriggerSqlGenerator {
 	 * @throws IllegalArgumentException if no PostgreSQL could accept the definition
 	 */
 	public String createOrReplaceFunction(TriggerDefinition definition) {
-		return function("CREATE OR REPLACE FUNCTION ", definition);
+		return createOrReplaceFunction(definition, null);
+	}
+
+	/**
+	 * Return {@code CREATE OR REPLACE FUNCTION} for the definition's trigger function on a
+	 * relation of a kind, as {@link #createFunction(TriggerDefinition, TriggerTarget.Kind)}.
+	 * @param definition the trigger
+	 * @param kind the relation's kind, {@code null} for an ordinary table
+	 * @return the statements
+	 * @throws IllegalArgumentException if no PostgreSQL could accept the definition
+	 */
+	public String createOrReplaceFunction(TriggerDefinition definition, TriggerTarget.@Nullable Kind kind) {
+		return function("CREATE OR REPLACE FUNCTION ", definition, kind);
 	}
 
 	/**
@@ -176,7 +234,19 @@ public final class TriggerSqlGenerator {
 	 * @see #createOrReplaceTrigger(TriggerDefinition)
 	 */
 	public String createTrigger(TriggerDefinition definition) {
-		return trigger("CREATE TRIGGER ", definition);
+		return createTrigger(definition, null);
+	}
+
+	/**
+	 * Return {@code CREATE TRIGGER} for each of the definition's PostgreSQL triggers
+	 * ({@link #triggerNames(TriggerDefinition, TriggerTarget.Kind)}) on a relation of a kind.
+	 * @param definition the trigger
+	 * @param kind the relation's kind, {@code null} for an ordinary table
+	 * @return the statements, separated by semicolons
+	 * @throws IllegalArgumentException if no PostgreSQL could accept the definition
+	 */
+	public String createTrigger(TriggerDefinition definition, TriggerTarget.@Nullable Kind kind) {
+		return trigger("CREATE TRIGGER ", definition, kind);
 	}
 
 	/**
@@ -188,7 +258,71 @@ public final class TriggerSqlGenerator {
 	 * @throws IllegalArgumentException if no PostgreSQL could accept the definition
 	 */
 	public String createOrReplaceTrigger(TriggerDefinition definition) {
-		return trigger("CREATE OR REPLACE TRIGGER ", definition);
+		return createOrReplaceTrigger(definition, null);
+	}
+
+	/**
+	 * Return {@code CREATE OR REPLACE TRIGGER} for each of the definition's PostgreSQL
+	 * triggers on a relation of a kind.
+	 * @param definition the trigger
+	 * @param kind the relation's kind, {@code null} for an ordinary table
+	 * @return the statements, separated by semicolons
+	 * @throws IllegalArgumentException if no PostgreSQL could accept the definition
+	 */
+	public String createOrReplaceTrigger(TriggerDefinition definition, TriggerTarget.@Nullable Kind kind) {
+		return trigger("CREATE OR REPLACE TRIGGER ", definition, kind);
+	}
+
+	/**
+	 * Return whether a durable trigger is installed set-based: an AFTER row-level durable
+	 * trigger without {@code update-of} on an ordinary table becomes one statement-level
+	 * trigger per event with transition tables, whose function appends all of a statement's
+	 * rows with one {@code INSERT ... SELECT} (one call per statement instead of one per row).
+	 * PostgreSQL allows transition tables only on single-event triggers without a column list,
+	 * hence one trigger per event and the row-level form with {@code update-of}. A partitioned
+	 * table keeps the row-level form: PostgreSQL gives only row-level triggers to its
+	 * partitions, and a statement-level trigger would miss statements naming a partition; so
+	 * does a partition (the caller passes it as a partitioned table), whose statement-level
+	 * triggers miss rows routed to it through its partitioned table.
+	 * @param definition the trigger
+	 * @param kind the relation's kind, {@code null} for an ordinary table
+	 * @return whether the trigger is set-based
+	 */
+	public static boolean setBased(TriggerDefinition definition, TriggerTarget.@Nullable Kind kind) {
+		return definition.durable() && definition.level() == TriggerLevel.ROW
+				&& definition.timing() == TriggerTiming.AFTER && definition.updateOf().isEmpty()
+				&& (kind == null || kind == TriggerTarget.Kind.TABLE) && !definition.events().isEmpty();
+	}
+
+	/**
+	 * Return the names of the PostgreSQL triggers that make up one Pigeon trigger: its name,
+	 * and for a {@link #setBased set-based} trigger on several events one more per further
+	 * event, {@code <name>_update} and {@code <name>_delete} (the first event, in the order
+	 * insert, update, delete, keeps the name). The installer treats them as one trigger.
+	 * @param definition the trigger
+	 * @param kind the relation's kind, {@code null} for an ordinary table
+	 * @return the names, the trigger's own first
+	 */
+	public static List<String> triggerNames(TriggerDefinition definition, TriggerTarget.@Nullable Kind kind) {
+		List<String> names = new ArrayList<>();
+		names.add(definition.name());
+		if (setBased(definition, kind)) {
+			List<PigeonAction> events = List.copyOf(EnumSet.copyOf(definition.events()));
+			for (PigeonAction event : events.subList(1, events.size())) {
+				names.add(companionName(definition.name(), event));
+			}
+		}
+		return names;
+	}
+
+	/**
+	 * Return the name of the PostgreSQL trigger of one further event of a set-based trigger.
+	 * @param name the Pigeon trigger's name
+	 * @param event the event
+	 * @return the name, e.g. {@code orders_log_update}
+	 */
+	public static String companionName(String name, PigeonAction event) {
+		return name + "_" + event.name().toLowerCase(Locale.ROOT);
 	}
 
 	/**
@@ -228,12 +362,132 @@ public final class TriggerSqlGenerator {
 				!definition.updateOf().isEmpty());
 	}
 
-	private String function(String command, TriggerDefinition definition) {
+	private String function(String command, TriggerDefinition definition, TriggerTarget.@Nullable Kind kind) {
 		validate(definition);
+		String function = qualified(definition.schema(), definition.function());
+		if (definition.durable()) {
+			String body = setBased(definition, kind) ? durableSetBody(definition)
+					: (definition.level() == TriggerLevel.ROW) ? durableRowBody(definition)
+							: durableStatementBody(definition);
+			String tag = dollarQuoteTag(body);
+			// Owned by the installing role, it writes the log for writers that have no privilege
+			// on it; PostgreSQL checks EXECUTE when a trigger is created, not when it fires, so
+			// revoking it keeps other roles from attaching the function to tables of their own.
+			return command + function + "()\n" + "RETURNS trigger\n" + "LANGUAGE plpgsql\n" + "SECURITY DEFINER\n"
+					+ FUNCTION_SETTINGS + "AS " + tag + "\n" + body + tag + ";\n" + "REVOKE EXECUTE ON FUNCTION "
+					+ function + "() FROM PUBLIC";
+		}
 		String body = (definition.level() == TriggerLevel.ROW) ? rowBody(definition) : statementBody(definition);
 		String tag = dollarQuoteTag(body);
-		return command + qualified(definition.schema(), definition.function()) + "()\n" + "RETURNS trigger\n"
-				+ "LANGUAGE plpgsql\n" + FUNCTION_SETTINGS + "AS " + tag + "\n" + body + tag;
+		return command + function + "()\n" + "RETURNS trigger\n" + "LANGUAGE plpgsql\n" + FUNCTION_SETTINGS + "AS "
+				+ tag + "\n" + body + tag;
+	}
+
+	/**
+	 * The row-level durable function ({@code update-of}, or a partitioned table): one event
+	 * per row. The transaction's id is taken in {@code DECLARE} before the event's id.
+	 */
+	private String durableRowBody(TriggerDefinition definition) {
+		Set<PigeonAction> events = EnumSet.copyOf(definition.events());
+		StringBuilder body = new StringBuilder();
+		body.append("DECLARE\n\t").append(PayloadBuilder.SEQ_DECLARATION).append("\n\t");
+		body.append(DurableSink.transactionDeclaration()).append("\n\t");
+		body.append(this.durableSink.eventIdDeclaration()).append("\n\thead text;\n\tpayload text;\n");
+		body.append("BEGIN\n").append(PayloadBuilder.rowPayload(definition, DurableSink.EVENT_ID));
+		body.append(this.durableSink.handOnRow(definition));
+		body.append(rowReturn(definition.timing(), events));
+		return body.append("END\n").toString();
+	}
+
+	/**
+	 * The statement-level durable function: one event per statement.
+	 */
+	private String durableStatementBody(TriggerDefinition definition) {
+		StringBuilder body = new StringBuilder();
+		body.append("DECLARE\n\t").append(PayloadBuilder.SEQ_DECLARATION).append("\n\t");
+		body.append(DurableSink.transactionDeclaration()).append("\n\t");
+		body.append(this.durableSink.eventIdDeclaration()).append("\nBEGIN\n");
+		body.append(this.durableSink.handOnStatement(definition,
+				PayloadBuilder.statementPayload(definition, DurableSink.EVENT_ID)));
+		body.append("\tRETURN NULL;\n");
+		return body.append("END\n").toString();
+	}
+
+	/**
+	 * The set-based durable function, called once per statement by each of the definition's
+	 * statement-level triggers: one {@code INSERT ... SELECT} of every row of the statement's
+	 * transition table, {@code seq} counting on from the transaction's counter by the row's
+	 * number, which is then advanced by the number of rows written. An UPDATE's old and new
+	 * rows are paired by their position: PostgreSQL fills both transition tables row by row,
+	 * in the same order. A statement that touched no row writes nothing and wakes no one.
+	 */
+	private String durableSetBody(TriggerDefinition definition) {
+		List<PigeonAction> events = List.copyOf(EnumSet.copyOf(definition.events()));
+		StringBuilder body = new StringBuilder();
+		body.append("DECLARE\n\t").append(DurableSink.transactionDeclaration()).append("\n");
+		body.append("\tseq bigint := coalesce(nullif(current_setting('pigeon.seq', true), ''), '0')::bigint;\n");
+		body.append("\twritten bigint;\n");
+		body.append("BEGIN\n");
+		if (events.size() == 1) {
+			body.append(setInsert(definition, events.get(0), "\t"));
+		}
+		else {
+			for (int i = 0; i < events.size(); i++) {
+				PigeonAction event = events.get(i);
+				if (i == 0) {
+					body.append("\tIF TG_OP = ").append(SqlIdentifiers.literal(event.name())).append(" THEN\n");
+				}
+				else if (i < events.size() - 1) {
+					body.append("\tELSIF TG_OP = ").append(SqlIdentifiers.literal(event.name())).append(" THEN\n");
+				}
+				else {
+					body.append("\tELSE\n");
+				}
+				body.append(setInsert(definition, event, "\t\t"));
+			}
+			body.append("\tEND IF;\n");
+		}
+		body.append("\tGET DIAGNOSTICS written = ROW_COUNT;\n");
+		body.append("\tIF written > 0 THEN\n");
+		body.append("\t\tPERFORM set_config('pigeon.seq', (seq + written)::text, true);\n");
+		body.append(this.durableSink.wakeUp(definition, "\t\t"));
+		body.append("\tEND IF;\n");
+		body.append("\tRETURN NULL;\n");
+		return body.append("END\n").toString();
+	}
+
+	/**
+	 * The {@code INSERT ... SELECT} of one event's rows. The rows are read in a subquery whose
+	 * columns have Pigeon's names, so that no column of the user's table can be mistaken for a
+	 * variable; the transition table's row is always qualified ({@code r.*}, {@code r."col"}).
+	 */
+	private String setInsert(TriggerDefinition definition, PigeonAction event, String indent) {
+		List<String> columns = definition.columns();
+		boolean old = PayloadContract.carriesOld(true, event, definition.includeOld());
+		String head = PayloadBuilder.head(definition, "(seq + e.pigeon_n)", "e.pigeon_id");
+		String payload = head + " || " + PayloadBuilder.nextKey(PayloadContract.DATA) + " || e.pigeon_data"
+				+ (old ? " || " + PayloadBuilder.nextKey(PayloadContract.OLD) + " || e.pigeon_old" : "") + " || '}'";
+		String rows;
+		if (old) {
+			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, n.pigeon_n, n.pigeon_data, o.pigeon_data AS pigeon_old\n"
+					+ indent + "\tFROM " + numbered(NEW_ROWS, columns) + " n\n" + indent + "\tJOIN "
+					+ numbered(OLD_ROWS, columns) + " o USING (pigeon_n)\n" + indent + "\tORDER BY n.pigeon_n) e";
+		}
+		else {
+			String table = (event == PigeonAction.DELETE) ? OLD_ROWS : NEW_ROWS;
+			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, row_number() OVER () AS pigeon_n, "
+					+ rowJson(columns) + " AS pigeon_data FROM " + SqlIdentifiers.quote(table) + " r) e";
+		}
+		return this.durableSink.insertSelect(definition, indent, "e.pigeon_id", payload, rows);
+	}
+
+	private static String numbered(String table, List<String> columns) {
+		return "(SELECT row_number() OVER () AS pigeon_n, " + rowJson(columns) + " AS pigeon_data FROM "
+				+ SqlIdentifiers.quote(table) + " r)";
+	}
+
+	private static String rowJson(List<String> columns) {
+		return columns.isEmpty() ? "to_json(r.*)" : PayloadBuilder.jsonOf("r", columns);
 	}
 
 	/**
@@ -286,8 +540,33 @@ public final class TriggerSqlGenerator {
 		return body.append("END\n").toString();
 	}
 
-	private String trigger(String command, TriggerDefinition definition) {
+	private String trigger(String command, TriggerDefinition definition, TriggerTarget.@Nullable Kind kind) {
 		validate(definition);
+		if (setBased(definition, kind)) {
+			List<String> names = triggerNames(definition, kind);
+			List<PigeonAction> events = List.copyOf(EnumSet.copyOf(definition.events()));
+			StringJoiner statements = new StringJoiner(";\n");
+			for (int i = 0; i < events.size(); i++) {
+				PigeonAction event = events.get(i);
+				StringBuilder sql = new StringBuilder(command).append(SqlIdentifiers.quote(names.get(i))).append('\n');
+				sql.append("AFTER ").append(event.name()).append(" ON ")
+					.append(qualified(definition.schema(), definition.table()))
+					.append('\n');
+				boolean old = event == PigeonAction.DELETE
+						|| PayloadContract.carriesOld(true, event, definition.includeOld());
+				sql.append("REFERENCING ");
+				if (old) {
+					sql.append("OLD TABLE AS ").append(SqlIdentifiers.quote(OLD_ROWS));
+				}
+				if (event != PigeonAction.DELETE) {
+					sql.append(old ? " " : "").append("NEW TABLE AS ").append(SqlIdentifiers.quote(NEW_ROWS));
+				}
+				sql.append("\nFOR EACH STATEMENT\n");
+				sql.append("EXECUTE FUNCTION ").append(qualified(definition.schema(), definition.function())).append("()");
+				statements.add(sql);
+			}
+			return statements.toString();
+		}
 		StringJoiner events = new StringJoiner(" OR ");
 		for (PigeonAction event : EnumSet.copyOf(definition.events())) {
 			if (event == PigeonAction.UPDATE && !definition.updateOf().isEmpty()) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 import io.pigeon.PigeonAction;
+import io.pigeon.TriggerDelivery;
 import io.pigeon.TriggerLevel;
 import io.pigeon.TriggerTiming;
 import io.pigeon.internal.sql.TriggerTarget.Kind;
@@ -121,6 +122,37 @@ class TriggerRulesTests {
 		assertThat(TriggerRules.check(oldWithoutUpdate, TABLE)).singleElement()
 			.satisfies((violation) -> assertThat(violation.fix((key) -> "<" + key + ">"))
 				.isEqualTo("Add update to '<events>', or remove include-old."));
+	}
+
+	@Test
+	void durableTriggersMustBeAfterTriggers() {
+		for (TriggerTiming timing : List.of(BEFORE, INSTEAD_OF)) {
+			TriggerDefinition durable = new TriggerDefinition("public", "items", "t", "f", "items", List.of(), false,
+					ROW, List.of(INSERT), List.of(), timing, TriggerDelivery.DURABLE);
+			assertThat(TriggerRules.check(durable, null)).filteredOn((violation) -> violation.key().equals("delivery"))
+				.singleElement()
+				.satisfies((violation) -> assertThat(violation.fix((key) -> "<" + key + ">"))
+					.isEqualTo("Set '<timing>' to after, or '<delivery>' to notify."));
+		}
+		assertThat(TriggerRules.check(new TriggerDefinition("public", "items", "t", "f", "items", List.of(), false,
+				STATEMENT, List.of(TRUNCATE), List.of(), AFTER, TriggerDelivery.DURABLE), TABLE)).isEmpty();
+	}
+
+	@Test
+	void durableTriggerOnSeveralEventsNeedsRoomForItsEventTriggersNames() {
+		String name = "t".repeat(57);
+		TriggerDefinition durable = new TriggerDefinition("public", "items", name, "f", "items", List.of(), false,
+				ROW, List.of(INSERT, UPDATE, DELETE), List.of(), AFTER, TriggerDelivery.DURABLE);
+		assertThat(TriggerRules.check(durable, TABLE)).singleElement().satisfies((violation) -> {
+			assertThat(violation.key()).isEqualTo("name");
+			assertThat(violation.problem()).startsWith("the trigger name \"" + name + "_update\" is 64 bytes");
+			assertThat(violation.fix((key) -> "<" + key + ">")).isEqualTo("Shorten '<name>' to at most 56 bytes.");
+		});
+		// a partitioned table keeps one row-level trigger, and update-of needs one too
+		assertThat(TriggerRules.check(durable, new TriggerTarget(Kind.PARTITIONED_TABLE, List.of("id")))).isEmpty();
+		assertThat(TriggerRules.check(new TriggerDefinition("public", "items", "t".repeat(56), "f", "items",
+				List.of(), false, ROW, List.of(INSERT, UPDATE, DELETE), List.of(), AFTER, TriggerDelivery.DURABLE),
+				TABLE)).isEmpty();
 	}
 
 	private static TriggerDefinition trigger(TriggerLevel level, TriggerTiming timing, PigeonAction... events) {

@@ -62,6 +62,9 @@ public @interface PigeonListener {
 	 * The listener's id, unique in the application, by which the {@link PigeonListenerRegistry}
 	 * finds it; {@code ${…}} placeholders and {@code #{…}} expressions are resolved. Empty (the
 	 * default) derives it from the bean's name and the method's name: {@code beanName.methodName}.
+	 * On a durable channel the id is also the subscription's id, under which its position is
+	 * stored in the database: set it explicitly there, so that renaming the bean or the method
+	 * does not start a new subscription.
 	 * @return the id
 	 */
 	String id() default "";
@@ -93,5 +96,17 @@ public @interface PigeonListener {
 	 * @return the expression, empty for none
 	 */
 	String condition() default "";
+
+	/**
+	 * Whether a listener on a durable channel runs in a transaction with the acknowledgement of
+	 * the event it processes, so that its database work and the subscription's position commit
+	 * together or not at all: {@code "true"}, {@code "false"}, or empty (the default) for
+	 * {@code true} when the application has a {@code PlatformTransactionManager} for Pigeon's
+	 * DataSource. {@code "true"} without one fails start-up. {@code ${…}} placeholders and
+	 * {@code #{…}} expressions are resolved. Ignored in notify mode.
+	 * @return {@code "true"}, {@code "false"}, or empty for the default
+	 * @since 0.2.0
+	 */
+	String transactional() default "";
 
 }

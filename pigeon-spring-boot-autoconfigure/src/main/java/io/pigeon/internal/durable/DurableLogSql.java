@@ -445,4 +445,63 @@ public final class DurableLogSql {
 			.formatted(qualified(SUBSCRIPTION_LEASE));
 	}
 
+	/**
+	 * Return the query of a subscription's channel, to refuse registering an id for a second
+	 * channel. Parameters: id, lane. Column: {@code channel}.
+	 * @return the query
+	 */
+	public String subscriptionChannel() {
+		return "SELECT channel FROM %1$s WHERE id = ? AND lane = ?".formatted(qualified(SUBSCRIPTION));
+	}
+
+	/**
+	 * Return the statement that sends the wake-up of a channel's subscriptions, as a durable
+	 * trigger does and as a holder does when it releases its lease. Parameters: the Pigeon
+	 * channel.
+	 * @return the query, of one (void) column
+	 */
+	public String wakeUp() {
+		return "SELECT pg_notify('" + WAKE_UP_CHANNEL + "', ?)";
+	}
+
+	/**
+	 * Return the statement that records an event a subscription gave up on; an event already
+	 * there (redelivered after a crash, or redriven and failed again) is updated instead.
+	 * Parameters: subscription, event id, channel, payload, exception class, exception message,
+	 * stack trace, attempts, first attempt time, last attempt time (timestamps).
+	 * @return the statement
+	 */
+	public String insertDeadLetter() {
+		return """
+				INSERT INTO %1$s (subscription, event_id, channel, payload, exception_class, exception_message,
+					stack_trace, attempts, first_attempt_at, last_attempt_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (subscription, event_id) DO UPDATE SET exception_class = excluded.exception_class,
+					exception_message = excluded.exception_message, stack_trace = excluded.stack_trace,
+					attempts = %1$s.attempts + excluded.attempts, last_attempt_at = excluded.last_attempt_at,
+					redrive_requested_at = NULL""".formatted(qualified(DEAD_LETTER));
+	}
+
+	/**
+	 * Return the query of a subscription's dead letters whose redrive was requested (by
+	 * setting {@code redrive_requested_at}), oldest event first. Parameters: subscription,
+	 * limit. Columns: {@code id}, {@code event_id}, {@code payload}, {@code attempts}.
+	 * @return the query
+	 */
+	public String redriveRequested() {
+		return """
+				SELECT id, event_id, payload, attempts FROM %1$s
+				WHERE subscription = ? AND redrive_requested_at IS NOT NULL
+				ORDER BY event_id LIMIT ?""".formatted(qualified(DEAD_LETTER));
+	}
+
+	/**
+	 * Return the statement that removes a dead letter once its redrive succeeded. Parameters:
+	 * the dead letter's id.
+	 * @return the statement
+	 */
+	public String deleteDeadLetter() {
+		return "DELETE FROM %1$s WHERE id = ?".formatted(qualified(DEAD_LETTER));
+	}
+
 }

@@ -1,15 +1,22 @@
 package io.pigeon.autoconfigure;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
+
 import javax.sql.DataSource;
 
 import io.pigeon.PigeonErrorHandler;
 import io.pigeon.PigeonTemplate;
+import io.pigeon.TriggerDelivery;
 import io.pigeon.internal.listener.DeliveryObserver;
 import io.pigeon.internal.listener.ListenerContainerFactory;
 import io.pigeon.internal.listener.ListenerInvocationObserver;
 import io.pigeon.internal.listener.ListenerMetrics;
 import io.pigeon.internal.listener.PigeonListenerAnnotationBeanPostProcessor;
 import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
+import io.pigeon.internal.listener.durable.DurableListenerContainerFactory;
+import io.pigeon.internal.listener.durable.DurableMetrics;
+import io.pigeon.internal.listener.durable.DurableSettings;
 import io.pigeon.internal.listener.notify.ListenerConnectionFactory;
 import io.pigeon.internal.listener.notify.ListenerSettings;
 import io.pigeon.internal.listener.notify.NotifyListenerContainerFactory;
@@ -36,7 +43,12 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.ResourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration for Pigeon's listener: the dedicated LISTEN connection, the
@@ -53,6 +65,13 @@ import org.springframework.scheduling.TaskScheduler;
  * not beans, so that Spring Boot's own executor and scheduler do not back off because of them;
  * the application's beans are neither shut down nor joined by Pigeon. The reading thread is
  * always Pigeon's own {@code pigeon-listener} platform thread.
+ * <p>
+ * Channels whose triggers have {@code delivery: durable} (or that {@code pigeon.durable.channels}
+ * names) are delivered by a second container, with a worker per subscription on the same
+ * executor ({@code pigeon-durable-<n>} daemon threads by default) and lease heartbeats on the
+ * same scheduler ({@code pigeon-durable-tasks} by default). A durable listener runs in a
+ * transaction with its acknowledgement when a {@link PlatformTransactionManager} manages
+ * Pigeon's DataSource.
  *
  * @since 0.1.0
  */
@@ -142,8 +161,82 @@ public final class PigeonListenerAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		PigeonListenerEndpointRegistry pigeonListenerEndpointRegistry(ListenerContainerFactory containerFactory) {
-			return new PigeonListenerEndpointRegistry(containerFactory);
+		PigeonListenerEndpointRegistry pigeonListenerEndpointRegistry(ListenerContainerFactory containerFactory,
+				PigeonProperties properties, PigeonDatabase database, ListenerConnectionFactory connectionFactory,
+				ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<DurableMetrics> metrics,
+				ObjectProvider<PigeonErrorHandler> errorHandler, ApplicationEventPublisher eventPublisher,
+				Environment environment,
+				@Qualifier(LISTENER_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<TaskExecutor> executor,
+				@Qualifier(LISTENER_TASK_SCHEDULER_BEAN_NAME) ObjectProvider<TaskScheduler> taskScheduler,
+				ObjectProvider<DeliveryObserver> deliveryObservers,
+				ObjectProvider<PlatformTransactionManager> transactionManagers) {
+			Set<String> durableChannels = durableChannels(properties);
+			if (durableChannels.isEmpty()) {
+				return new PigeonListenerEndpointRegistry(containerFactory);
+			}
+			PigeonProperties.Durable durable = properties.getDurable();
+			PigeonProperties.Listener listener = properties.getListener();
+			DurableSettings settings = new DurableSettings(durable.getBatchSize(), durable.getPollInterval(),
+					durable.getWakeUp() == PigeonProperties.Durable.WakeUp.NOTIFY, durable.getLeaseTimeout(),
+					durable.getStartFrom() == PigeonProperties.Durable.StartPosition.EARLIEST,
+					durable.getRetry().getMaxAttempts(), durable.getRetry().getInitialBackoff(),
+					durable.getRetry().getMultiplier(), durable.getRetry().getMaxBackoff(),
+					listener.getShutdownTimeout(), listener.getReconnect().getInitialBackoff(),
+					listener.getReconnect().getMaxBackoff());
+			DurableListenerContainerFactory durableFactory = new DurableListenerContainerFactory(settings,
+					database.jdbcTemplate(), database.schema(), connectionFactory,
+					jsonMapper.getIfAvailable(JsonMapper::shared), errorHandler.getIfAvailable(),
+					metrics.getIfAvailable(() -> DurableMetrics.NONE), eventPublisher,
+					executor.getIfAvailable(() -> defaultDurableExecutor(environment)), taskScheduler.getIfAvailable(),
+					DeliveryObserver.of(deliveryObservers.orderedStream().toList()),
+					transactions(transactionManagers, database.dataSource()));
+			return new PigeonListenerEndpointRegistry(containerFactory, durableFactory, durableChannels);
+		}
+
+		// Durable: a channel's trigger under pigeon.schemas says so, or pigeon.durable.channels names it.
+		static Set<String> durableChannels(PigeonProperties properties) {
+			Set<String> channels = new LinkedHashSet<>(properties.getDurable().getChannels());
+			for (PigeonProperties.Schema schema : properties.getSchemas()) {
+				for (PigeonProperties.Table table : schema.getTables()) {
+					for (PigeonProperties.Trigger trigger : table.getTriggers()) {
+						String channel = StringUtils.hasLength(trigger.getChannel()) ? trigger.getChannel()
+								: table.getName();
+						if (trigger.getDelivery() == TriggerDelivery.DURABLE && channel != null) {
+							channels.add(channel);
+						}
+					}
+				}
+			}
+			return channels;
+		}
+
+		// The transaction manager whose resource is Pigeon's DataSource: the listener's work and
+		// the acknowledgement then commit together.
+		private static @Nullable TransactionTemplate transactions(
+				ObjectProvider<PlatformTransactionManager> transactionManagers, DataSource dataSource) {
+			DataSource target = unwrap(dataSource);
+			return transactionManagers.orderedStream()
+				.filter((manager) -> manager instanceof ResourceTransactionManager resource
+						&& resource.getResourceFactory() instanceof DataSource managed && unwrap(managed) == target)
+				.findFirst()
+				.map(TransactionTemplate::new)
+				.orElse(null);
+		}
+
+		private static DataSource unwrap(DataSource dataSource) {
+			DataSource current = dataSource;
+			while (current instanceof TransactionAwareDataSourceProxy proxy && proxy.getTargetDataSource() != null) {
+				current = proxy.getTargetDataSource();
+			}
+			return current;
+		}
+
+		// Not a bean, like the notify executor's default: one daemon thread per subscription.
+		private static TaskExecutor defaultDurableExecutor(Environment environment) {
+			SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("pigeon-durable-");
+			executor.setDaemon(true);
+			executor.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
+			return executor;
 		}
 
 	}

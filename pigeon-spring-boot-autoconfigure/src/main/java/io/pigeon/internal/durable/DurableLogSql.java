@@ -244,14 +244,18 @@ public final class DurableLogSql {
 	 * Return the query of one page of a batch: the events of a channel visible in the
 	 * batch's snapshot and not in the position's, with ids above the last one processed, in id
 	 * order. The events of transactions that were in progress at the position's snapshot are
-	 * looked up by their txid (index {@code (channel, txid, id)}), all others by id range
-	 * (index {@code (channel, id)}), so a page costs the same however far back a long
-	 * transaction reaches.
+	 * looked up by their txid (index {@code (channel, txid, id)}), all others by txid range
+	 * from the snapshot's {@code xmax} (the same index), so a page costs the same however far
+	 * back a long transaction reaches.
 	 * <p>
-	 * Parameters: channel, position snapshot {@code S} (text), position's {@code L}, batch
-	 * snapshot {@code S'} (text), last id processed in the batch ({@code L} at its start),
-	 * page size. Columns: {@code id}, {@code txid} (text), {@code created_at},
-	 * {@code payload}.
+	 * The range is of txids, not of ids above {@code L}: since PostgreSQL 14 a snapshot's
+	 * {@code xmax} is one past the latest <em>completed</em> transaction, so a transaction
+	 * that already had its txid and its event id when the snapshot was taken can be neither in
+	 * its in-progress list nor below its {@code xmax}; its event's id is then at most
+	 * {@code L}, and a range of ids above {@code L} would skip it.
+	 * <p>
+	 * Parameters: as {@link #pageParameters} gives them. Columns: {@code id}, {@code txid}
+	 * (text), {@code created_at}, {@code payload}.
 	 * @return the query
 	 */
 	public String page() {
@@ -268,7 +272,7 @@ public final class DurableLogSql {
 					WHERE pg_visible_in_snapshot(x.txid, ?::pg_snapshot)
 					UNION ALL
 					(SELECT l.id, l.txid, l.created_at, l.payload FROM %1$s l
-					WHERE l.channel = ? AND l.id > greatest(?, ?) AND l.txid >= pg_snapshot_xmax(?::pg_snapshot)
+					WHERE l.channel = ? AND l.txid >= pg_snapshot_xmax(?::pg_snapshot) AND l.id > ?
 						AND pg_visible_in_snapshot(l.txid, ?::pg_snapshot)
 					ORDER BY l.id LIMIT ?)
 				) batch
@@ -288,7 +292,7 @@ public final class DurableLogSql {
 		}
 		long lastId = position.pageFrom();
 		return new Object[] { position.snapshot(), channel, lastId, limit, position.batchSnapshot(), channel,
-				position.lowerId(), lastId, position.snapshot(), position.batchSnapshot(), limit, limit };
+				position.snapshot(), lastId, position.batchSnapshot(), limit, limit };
 	}
 
 	/**

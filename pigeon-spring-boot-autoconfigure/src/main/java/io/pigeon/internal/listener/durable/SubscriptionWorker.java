@@ -332,6 +332,10 @@ final class SubscriptionWorker implements Runnable {
 			return false;
 		}
 		this.idleReads = 0;
+		if (logger.isDebugEnabled()) {
+			logger.debug("Pigeon subscription '" + this.subscription.id() + "' read " + page.events().size()
+					+ " event(s) from " + page.from() + ": ids " + page.events().stream().map(LogEvent::id).toList());
+		}
 		if (this.subscription.adapter().isBatch()) {
 			deliverBatch(page);
 		}

@@ -20,8 +20,14 @@ import org.springframework.aot.hint.annotation.Reflective;
  * <li>{@code (PigeonEvent<T> event)}: the whole change, with {@code data} bound to {@code T};</li>
  * <li>{@code (T data)}: the changed row bound to a record, a POJO, a {@code Map<String, Object>}
  * or a Jackson {@code JsonNode};</li>
- * <li>{@code (String payload)} and {@code (String channel, String payload)}: the raw JSON.</li>
+ * <li>{@code (String payload)} and {@code (String channel, String payload)}: the raw JSON;</li>
+ * <li>{@code (List<PigeonEvent<T>> events)}: a page of events at a time, on durable channels
+ * only.</li>
  * </ul>
+ * On a channel whose triggers have {@code delivery: durable} (or that
+ * {@code pigeon.durable.channels} names), each method is a subscription of its own to Pigeon's
+ * change log, identified by its {@link #id()}: delivered at least once, retried, and run in a
+ * transaction with its acknowledgement as {@link #transactional()} says.
  * Any other parameter list fails start-up with a message naming the method, and so does a Kotlin
  * {@code suspend fun}.
  * <p>

@@ -1,5 +1,6 @@
 package io.pigeon.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -32,6 +33,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
@@ -176,6 +178,8 @@ public final class PigeonListenerAutoConfiguration {
 			}
 			PigeonProperties.Durable durable = properties.getDurable();
 			PigeonProperties.Listener listener = properties.getListener();
+			ListenerPropertiesValidator.settings(listener);
+			validateDurable(durable);
 			DurableSettings settings = new DurableSettings(durable.getBatchSize(), durable.getPollInterval(),
 					durable.getWakeUp() == PigeonProperties.Durable.WakeUp.NOTIFY, durable.getLeaseTimeout(),
 					durable.getStartFrom() == PigeonProperties.Durable.StartPosition.EARLIEST,
@@ -191,6 +195,35 @@ public final class PigeonListenerAutoConfiguration {
 					DeliveryObserver.of(deliveryObservers.orderedStream().toList()),
 					transactions(transactionManagers, database.dataSource()));
 			return new PigeonListenerEndpointRegistry(containerFactory, durableFactory, durableChannels);
+		}
+
+		// Before the container refuses them without naming the property.
+		private static void validateDurable(PigeonProperties.Durable durable) {
+			requireDurable(durable.getBatchSize() > 0, "batch-size", durable.getBatchSize(),
+					"The value must be greater than zero.");
+			requireDurable(isPositive(durable.getPollInterval()), "poll-interval", durable.getPollInterval(),
+					"The value must be greater than zero.");
+			requireDurable(durable.getLeaseTimeout().toMillis() >= 3, "lease-timeout", durable.getLeaseTimeout(),
+					"The lease is renewed every third of it: give it at least a few seconds.");
+			PigeonProperties.Durable.Retry retry = durable.getRetry();
+			requireDurable(retry.getMaxAttempts() > 0, "retry.max-attempts", retry.getMaxAttempts(),
+					"It counts every call, the first included: the value must be at least 1.");
+			requireDurable(isPositive(retry.getInitialBackoff()), "retry.initial-backoff", retry.getInitialBackoff(),
+					"The value must be greater than zero.");
+			requireDurable(retry.getMultiplier() >= 1, "retry.multiplier", retry.getMultiplier(),
+					"The value must be at least 1.");
+			requireDurable(isPositive(retry.getMaxBackoff()), "retry.max-backoff", retry.getMaxBackoff(),
+					"The value must be greater than zero.");
+		}
+
+		private static boolean isPositive(Duration duration) {
+			return !duration.isNegative() && !duration.isZero();
+		}
+
+		private static void requireDurable(boolean valid, String property, Object value, String reason) {
+			if (!valid) {
+				throw new InvalidConfigurationPropertyValueException("pigeon.durable." + property, value, reason);
+			}
 		}
 
 		// Durable: a channel's trigger under pigeon.schemas says so, or pigeon.durable.channels names it.

@@ -97,6 +97,16 @@ class PigeonListenerAutoConfigurationTests {
 	}
 
 	@Test
+	void invalidDurableSettingFailsNamingItsProperty() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("pigeon.durable.channels=orders", "pigeon.durable.retry.max-attempts=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pigeon.durable.retry.max-attempts")
+				.hasMessageContaining("at least 1"));
+	}
+
+	@Test
 	void withoutDurableChannelsEveryChannelIsNotify() {
 		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class).run((context) -> {
 			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);

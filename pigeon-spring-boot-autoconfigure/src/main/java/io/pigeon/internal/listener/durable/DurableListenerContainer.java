@@ -189,8 +189,8 @@ class DurableListenerContainer extends AbstractListenerContainer {
 		if (transactional && this.transactions == null) {
 			throw new InvalidPigeonListenerException(endpoint.method(), "on bean '" + endpoint.beanName()
 					+ "' has transactional 'true', but the application has no PlatformTransactionManager for "
-					+ "Pigeon's DataSource: define one (a DataSourceTransactionManager or JpaTransactionManager on "
-					+ "that DataSource), or set transactional to 'false' or leave it empty");
+					+ "Pigeon's DataSource: define one (a DataSourceTransactionManager on that DataSource)"
+					+ ", or set transactional to 'false' or leave it empty");
 		}
 		return transactional;
 	}

@@ -316,6 +316,43 @@ class DurableDeliveryIntegrationTests {
 	}
 
 	@Test
+	void refusedConnectionsDelayDeliveryButLoseNothing() throws Exception {
+		try (FreezableTcpProxy proxy = FreezableTcpProxy.forJdbcUrl(this.database.getJdbcUrl())) {
+			Orders orders = start(OneListener.class,
+					"spring.datasource.url=" + proxy.proxiedUrl(this.database.getJdbcUrl()),
+					"spring.datasource.hikari.connection-timeout=500").getBean(Orders.class);
+			write(1);
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(orders.seen).containsExactly("1@1"));
+			proxy.refuse();
+			write(2);
+			write(3);
+			proxy.accept();
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(orders.seen).containsExactly("1@1", "2@1", "3@1"));
+		}
+	}
+
+	@Test
+	void transactionalListenerWhoseLeaseWasTakenOverIsRolledBackAndStopsDelivering() throws Exception {
+		ConfigurableApplicationContext context = start(TransactionalListener.class);
+		Effects effects = context.getBean(Effects.class);
+		effects.hold = new CountDownLatch(1);
+		long event = write(1);
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(effects.calls).containsExactly(event + "@1"));
+		// Another instance takes the subscription over while the call is in progress.
+		this.jdbc.update("UPDATE " + this.sql.qualified(DurableLogSql.SUBSCRIPTION_LEASE) + " SET holder = 'intruder', "
+				+ "generation = generation + 1, lease_until = clock_timestamp() + interval '1 hour'");
+		effects.hold.countDown();
+		write(2);
+		await().during(Duration.ofMillis(500)).atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(effects.calls).containsExactly(event + "@1");
+			assertThat(this.jdbc.queryForObject("SELECT count(*) FROM " + this.schema + ".effects", Integer.class))
+				.isZero();
+		});
+		assertThat(this.jdbc.queryForObject("SELECT lower_id FROM " + this.sql.qualified(DurableLogSql.SUBSCRIPTION),
+				Long.class)).isLessThan(event);
+	}
+
+	@Test
 	void missedEventsAreAnnouncedWhenTheSubscriptionIsTakenUpAgain() throws Exception {
 		start(OneListener.class).close();
 		this.jdbc.update("INSERT INTO " + this.sql.qualified(DurableLogSql.LOG_TRUNCATION)
@@ -446,6 +483,8 @@ class DurableDeliveryIntegrationTests {
 
 		final List<String> calls = new CopyOnWriteArrayList<>();
 
+		volatile CountDownLatch hold;
+
 		private final JdbcTemplate jdbc;
 
 		private final String schema;
@@ -461,6 +500,16 @@ class DurableDeliveryIntegrationTests {
 			this.calls.add(event.id() + "@" + event.attempt());
 			this.jdbc.update("INSERT INTO " + this.schema + ".effects (event_id, attempt) VALUES (?, ?)", event.id(),
 					event.attempt());
+			CountDownLatch hold = this.hold;
+			if (hold != null) {
+				try {
+					hold.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return;
+			}
 			if (event.attempt() == 1) {
 				throw new IllegalStateException("after the insert");
 			}

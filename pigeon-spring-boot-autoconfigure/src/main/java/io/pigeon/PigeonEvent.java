@@ -43,6 +43,10 @@ public final class PigeonEvent<T> {
 
 	private final String payload;
 
+	private final @Nullable Long id;
+
+	private final int attempt;
+
 	/**
 	 * Create an event with the properties of version 0.1; prefer
 	 * {@link #builder(String, PigeonAction, String, String)}, which later properties are added
@@ -68,6 +72,21 @@ public final class PigeonEvent<T> {
 		this.old = old;
 		this.count = count;
 		this.payload = payload;
+		this.id = null;
+		this.attempt = 1;
+	}
+
+	private PigeonEvent(Builder<T> builder, String payload) {
+		this.channel = builder.channel;
+		this.action = builder.action;
+		this.schema = builder.schema;
+		this.table = builder.table;
+		this.data = builder.data;
+		this.old = builder.old;
+		this.count = builder.count;
+		this.payload = payload;
+		this.id = builder.id;
+		this.attempt = builder.attempt;
 	}
 
 	/**
@@ -148,6 +167,27 @@ public final class PigeonEvent<T> {
 		return this.payload;
 	}
 
+	/**
+	 * Return the event's id in Pigeon's change log, for durable delivery: unique and stable
+	 * across redeliveries, the key to make a listener idempotent.
+	 * @return the id, or {@code null} in notify mode
+	 * @since 0.2.0
+	 */
+	public @Nullable Long id() {
+		return this.id;
+	}
+
+	/**
+	 * Return which call of the listener for this event this is, for durable delivery: 1 the
+	 * first time, higher while the event is retried after failures or redriven from the dead
+	 * letters. A redelivery after a take-over by another instance starts at 1 again.
+	 * @return the attempt, always 1 in notify mode
+	 * @since 0.2.0
+	 */
+	public int attempt() {
+		return this.attempt;
+	}
+
 	@Override
 	public boolean equals(@Nullable Object other) {
 		if (this == other) {
@@ -159,25 +199,27 @@ public final class PigeonEvent<T> {
 		return Objects.equals(this.channel, event.channel) && this.action == event.action
 				&& Objects.equals(this.schema, event.schema) && Objects.equals(this.table, event.table)
 				&& Objects.equals(this.data, event.data) && Objects.equals(this.old, event.old)
-				&& Objects.equals(this.count, event.count) && Objects.equals(this.payload, event.payload);
+				&& Objects.equals(this.count, event.count) && Objects.equals(this.payload, event.payload)
+				&& Objects.equals(this.id, event.id) && this.attempt == event.attempt;
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(this.channel, this.action, this.schema, this.table, this.data, this.old, this.count,
-				this.payload);
+				this.payload, this.id, this.attempt);
 	}
 
 	@Override
 	public String toString() {
 		return "PigeonEvent[channel=" + this.channel + ", action=" + this.action + ", schema=" + this.schema
 				+ ", table=" + this.table + ", data=" + this.data + ", old=" + this.old + ", count=" + this.count
-				+ ", payload=" + this.payload + "]";
+				+ ", payload=" + this.payload + ((this.id != null) ? ", id=" + this.id + ", attempt=" + this.attempt : "")
+				+ "]";
 	}
 
 	/**
-	 * Builds a {@link PigeonEvent}; properties not given keep their defaults ({@code null} rows
-	 * and count).
+	 * Builds a {@link PigeonEvent}; properties not given keep their defaults ({@code null} rows,
+	 * count and id, attempt 1).
 	 *
 	 * @param <T> the type {@code data} and {@code old} are bound to
 	 * @since 0.1.0
@@ -199,6 +241,10 @@ public final class PigeonEvent<T> {
 		private @Nullable Long count;
 
 		private @Nullable String payload;
+
+		private @Nullable Long id;
+
+		private int attempt = 1;
 
 		private Builder(String channel, PigeonAction action, String schema, String table) {
 			this.channel = channel;
@@ -248,6 +294,32 @@ public final class PigeonEvent<T> {
 		}
 
 		/**
+		 * Set the event's id in Pigeon's change log (durable delivery).
+		 * @param id the id, or {@code null} (the default) in notify mode
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<T> id(@Nullable Long id) {
+			this.id = id;
+			return this;
+		}
+
+		/**
+		 * Set which call of the listener for this event this is.
+		 * @param attempt the attempt, from 1 (the default)
+		 * @return this builder
+		 * @throws IllegalArgumentException if {@code attempt} is less than 1
+		 * @since 0.2.0
+		 */
+		public Builder<T> attempt(int attempt) {
+			if (attempt < 1) {
+				throw new IllegalArgumentException("attempt must be at least 1, was " + attempt);
+			}
+			this.attempt = attempt;
+			return this;
+		}
+
+		/**
 		 * Build the event.
 		 * @return the event
 		 * @throws IllegalStateException if no payload was given
@@ -258,8 +330,7 @@ public final class PigeonEvent<T> {
 				throw new IllegalStateException("A PigeonEvent needs its raw JSON payload: call payload(json) "
 						+ "before build()");
 			}
-			return new PigeonEvent<>(this.channel, this.action, this.schema, this.table, this.data, this.old,
-					this.count, payload);
+			return new PigeonEvent<>(this, payload);
 		}
 
 	}

@@ -20,8 +20,14 @@ import org.springframework.aot.hint.annotation.Reflective;
  * <li>{@code (PigeonEvent<T> event)}: the whole change, with {@code data} bound to {@code T};</li>
  * <li>{@code (T data)}: the changed row bound to a record, a POJO, a {@code Map<String, Object>}
  * or a Jackson {@code JsonNode};</li>
- * <li>{@code (String payload)} and {@code (String channel, String payload)}: the raw JSON.</li>
+ * <li>{@code (String payload)} and {@code (String channel, String payload)}: the raw JSON;</li>
+ * <li>{@code (List<PigeonEvent<T>> events)}: a page of events at a time, on durable channels
+ * only.</li>
  * </ul>
+ * On a channel whose triggers have {@code delivery: durable} (or that
+ * {@code pigeon.durable.channels} names), each method is a subscription of its own to Pigeon's
+ * change log, identified by its {@link #id()}: delivered at least once, retried, and run in a
+ * transaction with its acknowledgement as {@link #transactional()} says.
  * Any other parameter list fails start-up with a message naming the method, and so does a Kotlin
  * {@code suspend fun}.
  * <p>
@@ -62,6 +68,9 @@ public @interface PigeonListener {
 	 * The listener's id, unique in the application, by which the {@link PigeonListenerRegistry}
 	 * finds it; {@code ${…}} placeholders and {@code #{…}} expressions are resolved. Empty (the
 	 * default) derives it from the bean's name and the method's name: {@code beanName.methodName}.
+	 * On a durable channel the id is also the subscription's id, under which its position is
+	 * stored in the database: set it explicitly there, so that renaming the bean or the method
+	 * does not start a new subscription.
 	 * @return the id
 	 */
 	String id() default "";
@@ -93,5 +102,17 @@ public @interface PigeonListener {
 	 * @return the expression, empty for none
 	 */
 	String condition() default "";
+
+	/**
+	 * Whether a listener on a durable channel runs in a transaction with the acknowledgement of
+	 * the event it processes, so that its database work and the subscription's position commit
+	 * together or not at all: {@code "true"}, {@code "false"}, or empty (the default) for
+	 * {@code true} when the application has a {@code PlatformTransactionManager} for Pigeon's
+	 * DataSource. {@code "true"} without one fails start-up. {@code ${…}} placeholders and
+	 * {@code #{…}} expressions are resolved. Ignored in notify mode.
+	 * @return {@code "true"}, {@code "false"}, or empty for the default
+	 * @since 0.2.0
+	 */
+	String transactional() default "";
 
 }

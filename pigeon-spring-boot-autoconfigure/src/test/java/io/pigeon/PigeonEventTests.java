@@ -3,6 +3,7 @@ package io.pigeon;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -44,6 +45,27 @@ class PigeonEventTests {
 		assertThat(event.data()).isNull();
 		assertThat(event.old()).isNull();
 		assertThat(event.count()).isNull();
+		assertThat(event.id()).isNull();
+		assertThat(event.attempt()).isOne();
+	}
+
+	@Test
+	void durableEventCarriesItsLogIdAndAttempt() {
+		PigeonEvent<Object> event = PigeonEvent.builder("items", PigeonAction.INSERT, "public", "items")
+			.payload(PAYLOAD)
+			.id(42L)
+			.attempt(3)
+			.build();
+		assertThat(event.id()).isEqualTo(42L);
+		assertThat(event.attempt()).isEqualTo(3);
+		assertThat(event).hasToString("PigeonEvent[channel=items, action=INSERT, schema=public, table=items, "
+				+ "data=null, old=null, count=null, payload=" + PAYLOAD + ", id=42, attempt=3]");
+		assertThat(event).isNotEqualTo(PigeonEvent.builder("items", PigeonAction.INSERT, "public", "items")
+			.payload(PAYLOAD)
+			.id(42L)
+			.build());
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PigeonEvent.builder("items", PigeonAction.INSERT, "public", "items").attempt(0));
 	}
 
 	@Test

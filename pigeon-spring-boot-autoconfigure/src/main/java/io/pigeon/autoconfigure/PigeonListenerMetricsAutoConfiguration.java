@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.pigeon.internal.listener.ListenerInvocationObserver;
 import io.pigeon.internal.listener.ListenerMetrics;
+import io.pigeon.internal.listener.durable.DurableMetrics;
 import io.pigeon.internal.listener.MicrometerListenerInvocationObserver;
 import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 import io.pigeon.internal.listener.notify.NotificationQueueUsage;
@@ -58,6 +59,12 @@ public final class PigeonListenerMetricsAutoConfiguration {
 				PigeonListenerEndpointRegistry registry = listenerRegistry.getIfAvailable();
 				return (registry != null) ? registry.getPending(channel) : 0;
 			}, (pool != null) ? queueUsage(properties.getListener(), pool, environment) : null);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		DurableMetrics pigeonDurableMetrics(MeterRegistry meterRegistry) {
+			return new MicrometerDurableMetrics(meterRegistry);
 		}
 
 		private static NotificationQueueUsage queueUsage(PigeonProperties.Listener listener, DataSource dataSource,

@@ -556,7 +556,22 @@ public class PigeonProperties {
 		 */
 		private Duration maintenanceInterval = Duration.ofMinutes(1);
 
+		/**
+		 * Channels delivered durably although no trigger under 'pigeon.schemas' says so: for
+		 * an application that only listens, whose durable triggers another application
+		 * installs.
+		 */
+		private List<String> channels = new ArrayList<>();
+
 		private final Retry retry = new Retry();
+
+		public List<String> getChannels() {
+			return this.channels;
+		}
+
+		public void setChannels(List<String> channels) {
+			this.channels = channels;
+		}
 
 		public Duration getRetention() {
 			return this.retention;

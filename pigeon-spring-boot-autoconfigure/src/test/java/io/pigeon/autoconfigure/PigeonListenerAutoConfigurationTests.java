@@ -37,9 +37,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -71,6 +74,64 @@ class PigeonListenerAutoConfigurationTests {
 			.load(FailureAnalyzer.class, null, FailureHandler.handleMessage((message, failure) -> {
 			}))).hasAtLeastOneElementOfType(ListenerStartupFailureAnalyzer.class)
 			.hasAtLeastOneElementOfType(InvalidPigeonListenerFailureAnalyzer.class);
+	}
+
+	@Test
+	void channelsOfDurableTriggersAndOfPigeonDurableChannelsAreDurable() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("pigeon.schemas[0].name=public", "pigeon.schemas[0].tables[0].name=orders",
+					"pigeon.schemas[0].tables[0].triggers[0].delivery=durable",
+					"pigeon.schemas[0].tables[1].name=items", "pigeon.schemas[0].tables[2].name=payments",
+					"pigeon.schemas[0].tables[2].triggers[0].channel=paid",
+					"pigeon.schemas[0].tables[2].triggers[0].delivery=durable", "pigeon.durable.channels=invoices")
+			.run((context) -> {
+				PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
+				assertThat(registry.isDurable("orders")).isTrue();
+				assertThat(registry.isDurable("paid")).isTrue();
+				assertThat(registry.isDurable("invoices")).isTrue();
+				assertThat(registry.isDurable("items")).isFalse();
+				assertThat(registry.isDurable("payments")).isFalse();
+				// No transaction manager: durable listeners acknowledge after each page.
+				assertThat(registry).extracting("durableContainerFactory.transactions").isNull();
+			});
+	}
+
+	@Test
+	void invalidDurableSettingFailsNamingItsProperty() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("pigeon.durable.channels=orders", "pigeon.durable.retry.max-attempts=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pigeon.durable.retry.max-attempts")
+				.hasMessageContaining("at least 1"));
+	}
+
+	@Test
+	void withoutDurableChannelsEveryChannelIsNotify() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class).run((context) -> {
+			PigeonListenerEndpointRegistry registry = context.getBean(PigeonListenerEndpointRegistry.class);
+			assertThat(registry.isDurable("orders")).isFalse();
+			assertThat(registry).extracting("durableContainerFactory").isNull();
+		});
+	}
+
+	@Test
+	void durableListenersUseTheTransactionManagerOfPigeonsDataSourceAlsoBehindATransactionAwareProxy() {
+		this.contextRunner.withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("pigeon.durable.channels=orders")
+			.withBean("otherTransactionManager", PlatformTransactionManager.class,
+					() -> new DataSourceTransactionManager(new SimpleDriverDataSource()))
+			.withBean("transactionManager", PlatformTransactionManager.class,
+					() -> new DataSourceTransactionManager(new TransactionAwareDataSourceProxy(
+							new DataSourceConfiguration().dataSource())))
+			.run((context) -> assertThat(context.getBean(PigeonListenerEndpointRegistry.class))
+				.extracting("durableContainerFactory.transactions.transactionManager")
+				.isNull());
+		this.contextRunner.withUserConfiguration(SharedDataSourceConfiguration.class)
+			.withPropertyValues("pigeon.durable.channels=orders")
+			.run((context) -> assertThat(context.getBean(PigeonListenerEndpointRegistry.class))
+				.extracting("durableContainerFactory.transactions.transactionManager")
+				.isSameAs(context.getBean("transactionManager")));
 	}
 
 	@Test
@@ -285,6 +346,24 @@ class PigeonListenerAutoConfigurationTests {
 		DataSource dataSource() {
 			// Never connected to: nothing here listens or installs.
 			return new SimpleDriverDataSource(new Driver(), "jdbc:postgresql://localhost:1/none");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SharedDataSourceConfiguration {
+
+		private final DataSource dataSource = new SimpleDriverDataSource(new Driver(),
+				"jdbc:postgresql://localhost:1/none");
+
+		@Bean
+		DataSource dataSource() {
+			return this.dataSource;
+		}
+
+		@Bean
+		PlatformTransactionManager transactionManager() {
+			return new DataSourceTransactionManager(new TransactionAwareDataSourceProxy(this.dataSource));
 		}
 
 	}

@@ -258,14 +258,18 @@ public final class DurableLogSql {
 	 * Return the query of one page of a batch: the events of a channel visible in the
 	 * batch's snapshot and not in the position's, with ids above the last one processed, in id
 	 * order. The events of transactions that were in progress at the position's snapshot are
-	 * looked up by their txid (index {@code (channel, txid, id)}), all others by id range
-	 * (index {@code (channel, id)}), so a page costs the same however far back a long
-	 * transaction reaches.
+	 * looked up by their txid (index {@code (channel, txid, id)}), all others by txid range
+	 * from the snapshot's {@code xmax} (the same index), so a page costs the same however far
+	 * back a long transaction reaches.
 	 * <p>
-	 * Parameters: channel, position snapshot {@code S} (text), position's {@code L}, batch
-	 * snapshot {@code S'} (text), last id processed in the batch ({@code L} at its start),
-	 * page size. Columns: {@code id}, {@code txid} (text), {@code created_at},
-	 * {@code payload}.
+	 * The range is of txids, not of ids above {@code L}: since PostgreSQL 14 a snapshot's
+	 * {@code xmax} is one past the latest <em>completed</em> transaction, so a transaction
+	 * that already had its txid and its event id when the snapshot was taken can be neither in
+	 * its in-progress list nor below its {@code xmax}; its event's id is then at most
+	 * {@code L}, and a range of ids above {@code L} would skip it.
+	 * <p>
+	 * Parameters: as {@link #pageParameters} gives them. Columns: {@code id}, {@code txid}
+	 * (text), {@code created_at}, {@code payload}.
 	 * @return the query
 	 */
 	public String page() {
@@ -282,7 +286,7 @@ public final class DurableLogSql {
 					WHERE pg_visible_in_snapshot(x.txid, ?::pg_snapshot)
 					UNION ALL
 					(SELECT l.id, l.txid, l.created_at, l.payload FROM %1$s l
-					WHERE l.channel = ? AND l.id > greatest(?, ?) AND l.txid >= pg_snapshot_xmax(?::pg_snapshot)
+					WHERE l.channel = ? AND l.txid >= pg_snapshot_xmax(?::pg_snapshot) AND l.id > ?
 						AND pg_visible_in_snapshot(l.txid, ?::pg_snapshot)
 					ORDER BY l.id LIMIT ?)
 				) batch
@@ -302,7 +306,7 @@ public final class DurableLogSql {
 		}
 		long lastId = position.pageFrom();
 		return new Object[] { position.snapshot(), channel, lastId, limit, position.batchSnapshot(), channel,
-				position.lowerId(), lastId, position.snapshot(), position.batchSnapshot(), limit, limit };
+				position.snapshot(), lastId, position.batchSnapshot(), limit, limit };
 	}
 
 	/**
@@ -457,6 +461,65 @@ public final class DurableLogSql {
 				UPDATE %1$s SET holder = NULL, lease_until = NULL, last_held = clock_timestamp()
 				WHERE subscription = ? AND lane = ? AND holder = ? AND generation = ?"""
 			.formatted(qualified(SUBSCRIPTION_LEASE));
+	}
+
+	/**
+	 * Return the query of a subscription's channel, to refuse registering an id for a second
+	 * channel. Parameters: id, lane. Column: {@code channel}.
+	 * @return the query
+	 */
+	public String subscriptionChannel() {
+		return "SELECT channel FROM %1$s WHERE id = ? AND lane = ?".formatted(qualified(SUBSCRIPTION));
+	}
+
+	/**
+	 * Return the statement that sends the wake-up of a channel's subscriptions, as a durable
+	 * trigger does and as a holder does when it releases its lease. Parameters: the Pigeon
+	 * channel.
+	 * @return the query, of one (void) column
+	 */
+	public String wakeUp() {
+		return "SELECT pg_notify('" + WAKE_UP_CHANNEL + "', ?)";
+	}
+
+	/**
+	 * Return the statement that records an event a subscription gave up on; an event already
+	 * there (redelivered after a crash, or redriven and failed again) is updated instead.
+	 * Parameters: subscription, event id, channel, payload, exception class, exception message,
+	 * stack trace, attempts, first attempt time, last attempt time (timestamps).
+	 * @return the statement
+	 */
+	public String insertDeadLetter() {
+		return """
+				INSERT INTO %1$s (subscription, event_id, channel, payload, exception_class, exception_message,
+					stack_trace, attempts, first_attempt_at, last_attempt_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (subscription, event_id) DO UPDATE SET exception_class = excluded.exception_class,
+					exception_message = excluded.exception_message, stack_trace = excluded.stack_trace,
+					attempts = %1$s.attempts + excluded.attempts, last_attempt_at = excluded.last_attempt_at,
+					redrive_requested_at = NULL""".formatted(qualified(DEAD_LETTER));
+	}
+
+	/**
+	 * Return the query of a subscription's dead letters whose redrive was requested (by
+	 * setting {@code redrive_requested_at}), oldest event first. Parameters: subscription,
+	 * limit. Columns: {@code id}, {@code event_id}, {@code payload}, {@code attempts}.
+	 * @return the query
+	 */
+	public String redriveRequested() {
+		return """
+				SELECT id, event_id, payload, attempts FROM %1$s
+				WHERE subscription = ? AND redrive_requested_at IS NOT NULL
+				ORDER BY event_id LIMIT ?""".formatted(qualified(DEAD_LETTER));
+	}
+
+	/**
+	 * Return the statement that removes a dead letter once its redrive succeeded. Parameters:
+	 * the dead letter's id.
+	 * @return the statement
+	 */
+	public String deleteDeadLetter() {
+		return "DELETE FROM %1$s WHERE id = ?".formatted(qualified(DEAD_LETTER));
 	}
 
 }

@@ -23,11 +23,14 @@ import org.jspecify.annotations.Nullable;
  * {@code null} for that one
  * @param condition what a change must satisfy to be delivered to it, or {@code null}
  * @param control its run-time state, set through the registry
+ * @param transactional for durable delivery, whether the method runs in a transaction with the
+ * acknowledgement: {@code null} for when a transaction manager of Pigeon's DataSource exists
  * @since 0.1.0
  */
 public record ListenerEndpoint(String beanName, Object bean, Method method, List<String> channels,
 		Set<PigeonAction> actions, ListenerMethodSignature signature, String id, boolean autoStartup,
-		@Nullable PigeonErrorHandler errorHandler, @Nullable ListenerCondition condition, ListenerControl control) {
+		@Nullable PigeonErrorHandler errorHandler, @Nullable ListenerCondition condition, ListenerControl control,
+		@Nullable Boolean transactional) {
 
 	/**
 	 * Create an endpoint.
@@ -35,6 +38,40 @@ public record ListenerEndpoint(String beanName, Object bean, Method method, List
 	public ListenerEndpoint {
 		channels = List.copyOf(channels);
 		actions = Set.copyOf(actions);
+	}
+
+	/**
+	 * Create an endpoint whose durable transactions are decided by the application's
+	 * transaction manager.
+	 * @param beanName the name of the bean
+	 * @param bean the bean, its proxy when it has one
+	 * @param method the method to invoke on {@code bean}
+	 * @param channels the channels it listens on
+	 * @param actions the actions it receives, empty for all
+	 * @param signature its parameter list
+	 * @param id the listener's id
+	 * @param autoStartup whether it receives from the start
+	 * @param errorHandler its own error handler, or {@code null}
+	 * @param condition its condition, or {@code null}
+	 * @param control its run-time state
+	 */
+	public ListenerEndpoint(String beanName, Object bean, Method method, List<String> channels,
+			Set<PigeonAction> actions, ListenerMethodSignature signature, String id, boolean autoStartup,
+			@Nullable PigeonErrorHandler errorHandler, @Nullable ListenerCondition condition,
+			ListenerControl control) {
+		this(beanName, bean, method, channels, actions, signature, id, autoStartup, errorHandler, condition, control,
+				null);
+	}
+
+	/**
+	 * Return this endpoint restricted to some of its channels (one delivery mode's), sharing
+	 * its run-time state.
+	 * @param channels the channels, a subset of {@link #channels()}
+	 * @return the endpoint
+	 */
+	public ListenerEndpoint withChannels(List<String> channels) {
+		return new ListenerEndpoint(this.beanName, this.bean, this.method, channels, this.actions, this.signature,
+				this.id, this.autoStartup, this.errorHandler, this.condition, this.control, this.transactional);
 	}
 
 	/**

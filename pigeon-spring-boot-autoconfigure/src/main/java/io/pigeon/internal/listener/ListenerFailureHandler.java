@@ -43,6 +43,19 @@ public final class ListenerFailureHandler {
 		handle((listenerErrorHandler != null) ? listenerErrorHandler : this.errorHandler, channel, payload, failure);
 	}
 
+	/**
+	 * Hand a listener's failure to its own error handler, or to the application's, without
+	 * logging it (the caller logs it as its delivery mode needs, for example once per retry).
+	 * @param channel the channel
+	 * @param payload the payload
+	 * @param failure what the method threw
+	 * @param listenerErrorHandler the listener's own error handler, or {@code null}
+	 */
+	public void report(String channel, String payload, Throwable failure,
+			@Nullable PigeonErrorHandler listenerErrorHandler) {
+		handle((listenerErrorHandler != null) ? listenerErrorHandler : this.errorHandler, channel, payload, failure);
+	}
+
 	public void deliveryFailed(String channel, String payload, Throwable failure) {
 		logger.error("Pigeon could not deliver a notification on channel '" + channel + "' to any listener, payload "
 				+ excerpt(payload), failure);

@@ -1,6 +1,7 @@
 package io.pigeon.internal.listener;
 
 import java.lang.reflect.Method;
+import java.util.List;
 
 import io.pigeon.PigeonEvent;
 
@@ -27,7 +28,8 @@ import org.springframework.core.ResolvableType;
  * thread, which a plain function does already.
  *
  * @param kind which of the supported parameter lists the method has
- * @param dataType the type {@code data} is bound to, for {@link Kind#EVENT} and {@link Kind#DATA}
+ * @param dataType the type {@code data} is bound to, for {@link Kind#EVENT}, {@link Kind#DATA} and
+ * {@link Kind#BATCH}
  * @since 0.1.0
  */
 public record ListenerMethodSignature(Kind kind, ResolvableType dataType) {
@@ -61,6 +63,9 @@ public record ListenerMethodSignature(Kind kind, ResolvableType dataType) {
 		}
 		if (types[0] == PigeonEvent.class) {
 			return new ListenerMethodSignature(Kind.EVENT, parameter.getGeneric(0));
+		}
+		if (types[0] == List.class && parameter.getGeneric(0).resolve() == PigeonEvent.class) {
+			return new ListenerMethodSignature(Kind.BATCH, parameter.getGeneric(0).getGeneric(0));
 		}
 		if (types[0].isPrimitive() || types[0].isArray()) {
 			throw unsupported(method);
@@ -97,7 +102,13 @@ public record ListenerMethodSignature(Kind kind, ResolvableType dataType) {
 		/**
 		 * {@code (String channel, String payload)}.
 		 */
-		CHANNEL_AND_PAYLOAD
+		CHANNEL_AND_PAYLOAD,
+
+		/**
+		 * {@code (List<PigeonEvent<T>> events)}: a page of events at a time, durable delivery
+		 * only.
+		 */
+		BATCH
 
 	}
 

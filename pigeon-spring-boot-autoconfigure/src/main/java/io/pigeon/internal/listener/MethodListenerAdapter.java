@@ -2,6 +2,9 @@ package io.pigeon.internal.listener;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 
 import io.pigeon.PigeonAction;
@@ -51,7 +54,8 @@ public final class MethodListenerAdapter {
 		this.actions = endpoint.actions();
 		this.jsonMapper = jsonMapper;
 		ListenerMethodSignature.Kind kind = endpoint.signature().kind();
-		boolean binds = kind == ListenerMethodSignature.Kind.EVENT || kind == ListenerMethodSignature.Kind.DATA;
+		boolean binds = kind == ListenerMethodSignature.Kind.EVENT || kind == ListenerMethodSignature.Kind.DATA
+				|| kind == ListenerMethodSignature.Kind.BATCH;
 		this.dataType = binds ? jsonMapper.constructType(javaType(endpoint.signature().dataType())) : null;
 		this.envelopeType = (this.dataType != null)
 				? jsonMapper.getTypeFactory().constructParametricType(ChangeEnvelope.class, this.dataType) : null;
@@ -163,8 +167,28 @@ public final class MethodListenerAdapter {
 	 * @throws Throwable what binding the arguments or the method threw
 	 */
 	public void invoke(IncomingNotification notification) throws Throwable {
+		invoke(notification, null, 1);
+	}
+
+	/**
+	 * Return whether the method takes a page of events at once.
+	 * @return {@code true} for {@code (List<PigeonEvent<T>> events)}
+	 */
+	public boolean isBatch() {
+		return this.endpoint.signature().kind() == ListenerMethodSignature.Kind.BATCH;
+	}
+
+	/**
+	 * Call the method with an event of the durable log, then tell the {@link DeliveryObserver}
+	 * how it went.
+	 * @param notification the event's notification
+	 * @param id the event's id in the log, or {@code null} in notify mode
+	 * @param attempt which call for this event this is, from 1
+	 * @throws Throwable what binding the arguments or the method threw
+	 */
+	public void invoke(IncomingNotification notification, @Nullable Long id, int attempt) throws Throwable {
 		try {
-			invokeMethod(notification);
+			invokeMethod(notification, id, attempt);
 		}
 		catch (Throwable ex) {
 			this.observer.delivered(this.endpoint.id(), notification, ex);
@@ -173,8 +197,35 @@ public final class MethodListenerAdapter {
 		this.observer.delivered(this.endpoint.id(), notification, null);
 	}
 
-	private void invokeMethod(IncomingNotification notification) throws Throwable {
-		Object[] arguments = arguments(notification);
+	/**
+	 * Call a batch method with a page of events of the durable log, then tell the
+	 * {@link DeliveryObserver} of each how it went.
+	 * @param notifications the events' notifications, in order, the method accepts each
+	 * @param ids the events' ids, in the same order
+	 * @param attempt which call for this page this is, from 1
+	 * @throws Throwable what binding the arguments or the method threw
+	 */
+	public void invokeBatch(List<IncomingNotification> notifications, List<Long> ids, int attempt)
+			throws Throwable {
+		try {
+			List<PigeonEvent<?>> events = new ArrayList<>(notifications.size());
+			for (int i = 0; i < notifications.size(); i++) {
+				events.add(event(notifications.get(i), ids.get(i), attempt));
+			}
+			call(new Object[] { Collections.unmodifiableList(events) });
+		}
+		catch (Throwable ex) {
+			notifications.forEach((notification) -> this.observer.delivered(this.endpoint.id(), notification, ex));
+			throw ex;
+		}
+		notifications.forEach((notification) -> this.observer.delivered(this.endpoint.id(), notification, null));
+	}
+
+	private void invokeMethod(IncomingNotification notification, @Nullable Long id, int attempt) throws Throwable {
+		call(arguments(notification, id, attempt));
+	}
+
+	private void call(Object[] arguments) throws Throwable {
 		try {
 			this.endpoint.method().invoke(this.endpoint.bean(), arguments);
 		}
@@ -183,16 +234,18 @@ public final class MethodListenerAdapter {
 		}
 	}
 
-	private Object[] arguments(IncomingNotification notification) {
+	private Object[] arguments(IncomingNotification notification, @Nullable Long id, int attempt) {
 		return switch (this.endpoint.signature().kind()) {
-			case EVENT -> new Object[] { event(notification) };
+			case EVENT -> new Object[] { event(notification, id, attempt) };
 			case DATA -> new Object[] { data(notification) };
 			case PAYLOAD -> new Object[] { notification.payload() };
 			case CHANNEL_AND_PAYLOAD -> new Object[] { notification.channel(), notification.payload() };
+			case BATCH -> throw new IllegalStateException("@PigeonListener method " + this.description
+					+ " takes a batch of events: call invokeBatch");
 		};
 	}
 
-	private PigeonEvent<?> event(IncomingNotification notification) {
+	private PigeonEvent<?> event(IncomingNotification notification, @Nullable Long id, int attempt) {
 		PigeonAction action = notification.action();
 		String schema = notification.schema();
 		String table = notification.table();
@@ -207,6 +260,8 @@ public final class MethodListenerAdapter {
 			.old(envelope.old())
 			.count(notification.count())
 			.payload(notification.payload())
+			.id(id)
+			.attempt(attempt)
 			.build();
 	}
 

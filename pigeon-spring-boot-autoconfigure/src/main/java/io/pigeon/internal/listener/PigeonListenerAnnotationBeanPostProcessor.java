@@ -108,7 +108,28 @@ public class PigeonListenerAnnotationBeanPostProcessor
 		boolean autoStartup = resolveAutoStartup(method, annotation.autoStartup());
 		return new ListenerEndpoint(beanName, bean, invocableMethod, resolveChannels(method, annotation), actions,
 				signature, id, autoStartup, resolveErrorHandler(method, annotation.errorHandler()), condition,
-				new ListenerControl(autoStartup));
+				new ListenerControl(autoStartup), resolveTransactional(method, annotation.transactional()));
+	}
+
+	private @Nullable Boolean resolveTransactional(Method method, String value) {
+		if (!StringUtils.hasLength(value)) {
+			return null;
+		}
+		Object resolved = resolve(method, "transactional", value);
+		if (resolved instanceof Boolean transactional) {
+			return transactional;
+		}
+		if (resolved instanceof String text) {
+			if (text.isEmpty()) {
+				return null;
+			}
+			if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+				return Boolean.parseBoolean(text);
+			}
+		}
+		throw new InvalidPigeonListenerException(method, "has transactional '" + value + "', which resolves to '"
+				+ resolved + "': it must resolve to true, false or an empty text (decided by the application's "
+				+ "transaction manager)");
 	}
 
 	private boolean resolveAutoStartup(Method method, String value) {

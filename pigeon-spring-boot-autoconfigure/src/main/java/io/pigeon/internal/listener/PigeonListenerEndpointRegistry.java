@@ -46,6 +46,10 @@ public class PigeonListenerEndpointRegistry implements PigeonListenerRegistry, S
 
 	private final ListenerContainerFactory containerFactory;
 
+	private final @Nullable ListenerContainerFactory durableContainerFactory;
+
+	private final Set<String> durableChannels;
+
 	private final ListenerStatus idle = new ListenerStatus();
 
 	// Taken by start, stop and registration only: the queries read the volatile fields below.
@@ -60,12 +64,38 @@ public class PigeonListenerEndpointRegistry implements PigeonListenerRegistry, S
 	// Kept after stop so that its final status (stopped) stays visible.
 	private volatile @Nullable ListenerContainer container;
 
+	private volatile List<ListenerContainer> containers = List.of();
+
 	/**
-	 * Create a new registry.
+	 * Create a new registry whose every channel is delivered in notify mode.
 	 * @param containerFactory creates the container that delivers to the endpoints
 	 */
 	public PigeonListenerEndpointRegistry(ListenerContainerFactory containerFactory) {
+		this(containerFactory, null, Set.of());
+	}
+
+	/**
+	 * Create a new registry that routes the endpoints of durable channels to a container of
+	 * their own.
+	 * @param containerFactory creates the container of the notify channels
+	 * @param durableContainerFactory creates the container of the durable channels, or
+	 * {@code null} when there are none
+	 * @param durableChannels the channels whose triggers write Pigeon's change log
+	 */
+	public PigeonListenerEndpointRegistry(ListenerContainerFactory containerFactory,
+			@Nullable ListenerContainerFactory durableContainerFactory, Set<String> durableChannels) {
 		this.containerFactory = containerFactory;
+		this.durableContainerFactory = durableContainerFactory;
+		this.durableChannels = (durableContainerFactory != null) ? Set.copyOf(durableChannels) : Set.of();
+	}
+
+	/**
+	 * Return whether a channel is delivered durably.
+	 * @param channel the channel
+	 * @return {@code true} if its endpoints go to the durable container
+	 */
+	public boolean isDurable(String channel) {
+		return this.durableChannels.contains(channel);
 	}
 
 	/**
@@ -91,6 +121,7 @@ public class PigeonListenerEndpointRegistry implements PigeonListenerRegistry, S
 							+ "different id on one of them");
 				}
 			}
+			checkDeliveryModes(endpoint);
 			List<ListenerEndpoint> endpoints = new ArrayList<>(this.endpoints);
 			endpoints.add(endpoint);
 			this.endpoints = List.copyOf(endpoints);
@@ -100,6 +131,25 @@ public class PigeonListenerEndpointRegistry implements PigeonListenerRegistry, S
 		}
 		finally {
 			this.lifecycleLock.unlock();
+		}
+	}
+
+	private void checkDeliveryModes(ListenerEndpoint endpoint) {
+		List<String> durable = endpoint.channels().stream().filter(this::isDurable).toList();
+		if (endpoint.signature().kind() == ListenerMethodSignature.Kind.BATCH
+				&& durable.size() != endpoint.channels().size()) {
+			throw new InvalidPigeonListenerException(endpoint.method(), "on bean '" + endpoint.beanName()
+					+ "' takes a List of PigeonEvents, which only durable channels deliver, but channel(s) "
+					+ endpoint.channels().stream().filter((channel) -> !isDurable(channel)).toList()
+					+ " are delivered with NOTIFY, one change at a time: take (PigeonEvent<T> event), or set "
+					+ "delivery: durable on the channel's triggers (pigeon.durable.channels for triggers installed "
+					+ "by another application)");
+		}
+		if (durable.size() > 1) {
+			throw new InvalidPigeonListenerException(endpoint.method(), "on bean '" + endpoint.beanName()
+					+ "' listens on the durable channels " + durable + ", but a durable listener is one "
+					+ "subscription, with one position in one channel's log: declare one method per durable channel, "
+					+ "each with its own id");
 		}
 	}
 
@@ -148,13 +198,24 @@ public class PigeonListenerEndpointRegistry implements PigeonListenerRegistry, S
 	}
 
 	/**
+	 * Return the containers created at the last start, one per delivery mode in use.
+	 * @return the containers, the notify one first
+	 */
+	public List<ListenerContainer> getContainers() {
+		return this.containers;
+	}
+
+	/**
 	 * Return how many notifications are waiting for delivery on a channel.
 	 * @param channel the channel
 	 * @return the size of its buffer, 0 for an unknown channel
 	 */
 	public int getPending(String channel) {
-		ListenerContainer container = this.container;
-		return (container != null) ? container.getPending(channel) : 0;
+		int pending = 0;
+		for (ListenerContainer container : this.containers) {
+			pending += container.getPending(channel);
+		}
+		return pending;
 	}
 
 	@Override
@@ -184,19 +245,27 @@ public class PigeonListenerEndpointRegistry implements PigeonListenerRegistry, S
 			if (endpoints.isEmpty()) {
 				return;
 			}
-			ListenerContainer container = this.containerFactory.createContainer(endpoints);
-			this.container = container;
+			List<ListenerContainer> containers = createContainers(endpoints);
+			this.containers = containers;
+			this.container = containers.get(0);
 			// Before the container starts, so that the first change received finds them started.
 			for (ListenerEndpoint endpoint : endpoints) {
 				if (endpoint.autoStartup()) {
 					endpoint.control().setRunning(true);
 				}
 			}
+			List<ListenerContainer> started = new ArrayList<>();
 			try {
-				container.start();
+				for (ListenerContainer container : containers) {
+					container.start();
+					started.add(container);
+				}
 			}
 			catch (RuntimeException | Error ex) {
 				this.running = false;
+				for (int i = started.size() - 1; i >= 0; i--) {
+					started.get(i).stop();
+				}
 				stopListeners();
 				throw ex;
 			}
@@ -218,9 +287,9 @@ public class PigeonListenerEndpointRegistry implements PigeonListenerRegistry, S
 				return;
 			}
 			this.running = false;
-			ListenerContainer container = this.container;
-			if (container != null) {
-				container.stop();
+			List<ListenerContainer> containers = this.containers;
+			for (int i = containers.size() - 1; i >= 0; i--) {
+				containers.get(i).stop();
 			}
 			// After the container: what it had received is still delivered to started listeners.
 			stopListeners();
@@ -228,6 +297,32 @@ public class PigeonListenerEndpointRegistry implements PigeonListenerRegistry, S
 		finally {
 			this.lifecycleLock.unlock();
 		}
+	}
+
+	// Each endpoint to the container of its channels' delivery mode: notify first, then durable.
+	private List<ListenerContainer> createContainers(List<ListenerEndpoint> endpoints) {
+		List<ListenerEndpoint> notify = new ArrayList<>();
+		List<ListenerEndpoint> durable = new ArrayList<>();
+		for (ListenerEndpoint endpoint : endpoints) {
+			List<String> notifyChannels = endpoint.channels().stream().filter((channel) -> !isDurable(channel)).toList();
+			if (notifyChannels.size() == endpoint.channels().size()) {
+				notify.add(endpoint);
+				continue;
+			}
+			if (!notifyChannels.isEmpty()) {
+				notify.add(endpoint.withChannels(notifyChannels));
+			}
+			durable.add(endpoint.withChannels(endpoint.channels().stream().filter(this::isDurable).toList()));
+		}
+		List<ListenerContainer> containers = new ArrayList<>();
+		if (!notify.isEmpty()) {
+			containers.add(this.containerFactory.createContainer(notify));
+		}
+		ListenerContainerFactory durableFactory = this.durableContainerFactory;
+		if (!durable.isEmpty() && durableFactory != null) {
+			containers.add(durableFactory.createContainer(durable));
+		}
+		return List.copyOf(containers);
 	}
 
 	private void stopListeners() {

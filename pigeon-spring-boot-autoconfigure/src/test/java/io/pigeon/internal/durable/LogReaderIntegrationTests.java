@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
+import io.pigeon.test.DurableLogWriter;
 import io.pigeon.test.PigeonTestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,6 +128,41 @@ class LogReaderIntegrationTests {
 		LogPosition stored = page.afterEvent(1);
 		logCommitted("c", "later");
 		assertThat(payloads(this.reader.read("c", stored, 10))).containsExactly("e2", "e3");
+	}
+
+	/**
+	 * A transaction that has its txid and its event id when the reader takes its snapshot can
+	 * be neither in-progress in it nor below its xmax (PostgreSQL 14 and later take xmax from
+	 * the latest completed transaction): read while a writer commits one event after another,
+	 * no event may be skipped.
+	 */
+	@Test
+	void eventsCommittedWhileReadingAreNeverSkipped() throws Exception {
+		DurableLogWriter writer = new DurableLogWriter(this.database, this.sql);
+		LogPosition position = this.reader.end();
+		int count = 100;
+		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+			try {
+				for (int i = 0; i < count; i++) {
+					writer.write("c", "{\"n\":" + i + "}");
+				}
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		List<Long> seen = new ArrayList<>();
+		boolean finished;
+		LogReader.Page page;
+		do {
+			finished = writing.isDone();
+			page = this.reader.read("c", position, 10);
+			page.events().forEach((event) -> seen.add(event.id()));
+			position = page.after();
+		}
+		while (!finished || !page.events().isEmpty());
+		writing.join();
+		assertThat(seen).hasSize(count).doesNotHaveDuplicates();
 	}
 
 	private void logCommitted(String channel, String payload) throws SQLException {

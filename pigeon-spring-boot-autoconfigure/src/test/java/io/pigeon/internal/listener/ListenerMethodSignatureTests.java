@@ -1,6 +1,7 @@
 package io.pigeon.internal.listener;
 
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
 
 import io.pigeon.PigeonEvent;
@@ -47,6 +48,15 @@ class ListenerMethodSignatureTests {
 	void stringIsTheRawPayload() {
 		assertThat(of("payload", String.class).kind()).isEqualTo(Kind.PAYLOAD);
 		assertThat(of("channelAndPayload", String.class, String.class).kind()).isEqualTo(Kind.CHANNEL_AND_PAYLOAD);
+	}
+
+	@Test
+	void listOfEventsIsABatchBindingTheEventsTypeArgument() {
+		ListenerMethodSignature signature = of("batch", List.class);
+		assertThat(signature.kind()).isEqualTo(Kind.BATCH);
+		assertThat(signature.dataType().resolve()).isEqualTo(Item.class);
+		// Any other List stays a row type, as before batches existed.
+		assertThat(of("items", List.class).kind()).isEqualTo(Kind.DATA);
 	}
 
 	@Test
@@ -113,6 +123,12 @@ class ListenerMethodSignatureTests {
 		}
 
 		void none() {
+		}
+
+		void batch(List<PigeonEvent<Item>> events) {
+		}
+
+		void items(List<Item> items) {
 		}
 
 		void primitive(int id) {

@@ -17,6 +17,7 @@ import org.springframework.util.ReflectionUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The registry's lifecycle with a fake container, without a database: what it creates, starts
@@ -61,6 +62,83 @@ class PigeonListenerEndpointRegistryTests {
 		assertThat(registry.isRunning()).isFalse();
 		// The stopped container's status stays visible: health reports it out of service.
 		assertThat(registry.getStatus()).isSameAs(this.containers.get(0).getStatus());
+	}
+
+	@Test
+	void durableChannelsGoToTheirOwnContainerAndAnEndpointOnBothModesIsSplit() {
+		List<FakeContainer> durable = new CopyOnWriteArrayList<>();
+		PigeonListenerEndpointRegistry registry = new PigeonListenerEndpointRegistry(this::createContainer,
+				(endpoints) -> {
+					FakeContainer container = new FakeContainer(endpoints, Duration.ofSeconds(5));
+					durable.add(container);
+					return container;
+				}, Set.of("orders"));
+		ListenerEndpoint notifyOnly = endpoint("notifyOnly", "items");
+		ListenerEndpoint durableOnly = endpoint("durableOnly", "orders");
+		ListenerEndpoint both = endpoint("both", "items", "orders");
+		registry.registerEndpoint(notifyOnly);
+		registry.registerEndpoint(durableOnly);
+		registry.registerEndpoint(both);
+		registry.start();
+		try {
+			assertThat(this.containers).singleElement()
+				.satisfies((container) -> assertThat(container.endpoints).extracting(ListenerEndpoint::beanName,
+						ListenerEndpoint::channels)
+					.containsExactly(tuple("notifyOnly", List.of("items")), tuple("both", List.of("items"))));
+			assertThat(durable).singleElement()
+				.satisfies((container) -> assertThat(container.endpoints).extracting(ListenerEndpoint::beanName,
+						ListenerEndpoint::channels)
+					.containsExactly(tuple("durableOnly", List.of("orders")), tuple("both", List.of("orders"))));
+			assertThat(registry.getContainers()).hasSize(2).allMatch(ListenerContainer::isRunning);
+			// The split endpoint is one listener: stopping it stops it in both containers.
+			assertThat(this.containers.get(0).endpoints.get(1).control()).isSameAs(both.control());
+		}
+		finally {
+			registry.stop();
+		}
+		assertThat(durable.get(0).isRunning()).isFalse();
+	}
+
+	@Test
+	void onlyDurableEndpointsCreateOnlyTheDurableContainer() {
+		List<FakeContainer> durable = new CopyOnWriteArrayList<>();
+		PigeonListenerEndpointRegistry registry = new PigeonListenerEndpointRegistry(this::createContainer,
+				(endpoints) -> {
+					FakeContainer container = new FakeContainer(endpoints, Duration.ofSeconds(5));
+					durable.add(container);
+					return container;
+				}, Set.of("orders"));
+		registry.registerEndpoint(endpoint("durableOnly", "orders"));
+		registry.start();
+		registry.stop();
+		assertThat(this.containers).isEmpty();
+		assertThat(durable).hasSize(1);
+		assertThat(registry.getStatus()).isSameAs(durable.get(0).getStatus());
+	}
+
+	@Test
+	void durableEndpointOnTwoDurableChannelsIsRefused() {
+		PigeonListenerEndpointRegistry registry = new PigeonListenerEndpointRegistry(this::createContainer,
+				this::createContainer, Set.of("orders", "invoices"));
+		assertThatExceptionOfType(InvalidPigeonListenerException.class)
+			.isThrownBy(() -> registry.registerEndpoint(endpoint("two", "orders", "invoices")))
+			.withMessageContaining("listens on the durable channels [orders, invoices]")
+			.withMessageContaining("declare one method per durable channel");
+	}
+
+	@Test
+	void batchEndpointOnANotifyChannelIsRefused() {
+		PigeonListenerEndpointRegistry registry = new PigeonListenerEndpointRegistry(this::createContainer,
+				this::createContainer, Set.of("orders"));
+		Method method = ReflectionUtils.findMethod(Listener.class, "onBatch", List.class);
+		assertThat(method).isNotNull();
+		ListenerEndpoint batch = new ListenerEndpoint("batch", new Listener(), method, List.of("items"), Set.of(),
+				ListenerMethodSignature.of(method, Listener.class));
+		assertThatExceptionOfType(InvalidPigeonListenerException.class)
+			.isThrownBy(() -> registry.registerEndpoint(batch))
+			.withMessageContaining("takes a List of PigeonEvents, which only durable channels deliver, but channel(s) "
+					+ "[items] are delivered with NOTIFY");
+		registry.registerEndpoint(batch.withChannels(List.of("orders")));
 	}
 
 	@Test
@@ -194,6 +272,9 @@ class PigeonListenerEndpointRegistryTests {
 	static class Listener {
 
 		void onChange(String payload) {
+		}
+
+		void onBatch(List<io.pigeon.PigeonEvent<Object>> events) {
 		}
 
 	}

@@ -1,0 +1,67 @@
+package io.pigeon.autoconfigure;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pigeon.internal.listener.durable.DurableMetrics;
+
+/**
+ * Records durable delivery's measurements with Micrometer, each tagged {@code subscription} and
+ * {@code channel}: the counters {@code pigeon.durable.events.processed} (events a listener call
+ * returned for), {@code pigeon.durable.retries} (failed calls that are retried) and
+ * {@code pigeon.durable.dead.letters} (events moved to the dead letters), and the timer
+ * {@code pigeon.durable.processing} (every listener call, whatever its outcome).
+ *
+ * @since 0.2.0
+ */
+public class MicrometerDurableMetrics implements DurableMetrics {
+
+	private final MeterRegistry registry;
+
+	/**
+	 * Create a new instance recording to the given registry.
+	 * @param registry the meter registry
+	 */
+	public MicrometerDurableMetrics(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void processed(String subscription, String channel, int events) {
+		counter("pigeon.durable.events.processed", "Events of the change log processed by a listener", subscription,
+				channel)
+			.increment(events);
+	}
+
+	@Override
+	public void processing(String subscription, String channel, long nanos) {
+		Timer.builder("pigeon.durable.processing")
+			.description("Duration of durable listener calls")
+			.tag("subscription", subscription)
+			.tag("channel", channel)
+			.register(this.registry)
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void retried(String subscription, String channel) {
+		counter("pigeon.durable.retries", "Failed durable listener calls that are retried", subscription, channel)
+			.increment();
+	}
+
+	@Override
+	public void deadLettered(String subscription, String channel) {
+		counter("pigeon.durable.dead.letters", "Events moved to the dead letters", subscription, channel).increment();
+	}
+
+	private Counter counter(String name, String description, String subscription, String channel) {
+		return Counter.builder(name)
+			.description(description)
+			.tag("subscription", subscription)
+			.tag("channel", channel)
+			.register(this.registry);
+	}
+
+}

@@ -1,0 +1,303 @@
+package io.pigeon.internal.listener.durable;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.pigeon.internal.durable.DurableLogSql;
+import io.pigeon.internal.durable.LogPosition;
+import io.pigeon.internal.durable.LogReader;
+import io.pigeon.internal.listener.AbstractListenerContainer;
+import io.pigeon.internal.listener.DeliveryObserver;
+import io.pigeon.internal.listener.InvalidPigeonListenerException;
+import io.pigeon.internal.listener.ListenerEndpoint;
+import io.pigeon.internal.listener.ListenerFailureHandler;
+import io.pigeon.internal.listener.MethodListenerAdapter;
+import io.pigeon.internal.listener.NotificationParser;
+import io.pigeon.internal.listener.notify.ListenerConnectionFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The durable delivery mode's container: a {@link SubscriptionWorker} per subscription (each
+ * {@code @PigeonListener} method of a durable channel, so that two methods of a channel each
+ * have their own position, retries and pace), on a thread of the listener {@link TaskExecutor};
+ * their lease heartbeats on a {@link TaskScheduler} (the application's, or one of the
+ * container's own with the daemon thread {@value #TASKS_THREAD_NAME}); and, with
+ * {@code wake-up: notify}, the {@link WakeUpListener}'s connection.
+ * <p>
+ * {@link #start()} registers every subscription that does not exist yet (at the end of the log,
+ * or at its beginning with {@code start-from: earliest}), refusing an id already registered for
+ * another channel, LISTENs for wake-ups, then starts the workers, which take their leases and
+ * catch up in the background. {@link #stop()} lets each worker finish its current event,
+ * acknowledge, release its lease and wake the standbys, within the shutdown time-out.
+ * <p>
+ * Internal: not an API.
+ */
+class DurableListenerContainer extends AbstractListenerContainer {
+
+	private static final Log logger = LogFactory.getLog(DurableListenerContainer.class);
+
+	static final String TASKS_THREAD_NAME = "pigeon-durable-tasks";
+
+	private final DurableSettings settings;
+
+	private final JdbcTemplate jdbc;
+
+	private final @Nullable String schema;
+
+	private final @Nullable ListenerConnectionFactory connectionFactory;
+
+	private final JsonMapper jsonMapper;
+
+	private final ListenerFailureHandler failureHandler;
+
+	private final DurableMetrics metrics;
+
+	private final ApplicationEventPublisher eventPublisher;
+
+	private final TaskExecutor executor;
+
+	private final @Nullable TaskScheduler taskScheduler;
+
+	private final DeliveryObserver deliveryObserver;
+
+	private final @Nullable TransactionTemplate transactions;
+
+	private final String holder;
+
+	private final List<SubscriptionWorker> workers = new CopyOnWriteArrayList<>();
+
+	private final List<ScheduledFuture<?>> heartbeats = new CopyOnWriteArrayList<>();
+
+	private @Nullable WakeUpListener wakeUpListener;
+
+	private @Nullable ScheduledThreadPoolExecutor ownTasks;
+
+	DurableListenerContainer(List<ListenerEndpoint> endpoints, DurableSettings settings, JdbcTemplate jdbc,
+			@Nullable String schema, @Nullable ListenerConnectionFactory connectionFactory, JsonMapper jsonMapper,
+			ListenerFailureHandler failureHandler, DurableMetrics metrics, ApplicationEventPublisher eventPublisher,
+			TaskExecutor executor, @Nullable TaskScheduler taskScheduler, DeliveryObserver deliveryObserver,
+			@Nullable TransactionTemplate transactions) {
+		super(endpoints, settings.shutdownTimeout());
+		this.settings = settings;
+		this.jdbc = jdbc;
+		this.schema = schema;
+		this.connectionFactory = connectionFactory;
+		this.jsonMapper = jsonMapper;
+		this.failureHandler = failureHandler;
+		this.metrics = metrics;
+		this.eventPublisher = eventPublisher;
+		this.executor = executor;
+		this.taskScheduler = taskScheduler;
+		this.deliveryObserver = deliveryObserver;
+		this.transactions = transactions;
+		this.holder = holderName();
+	}
+
+	// pid@host, and a random part: two containers in one JVM (two contexts) are two holders.
+	private static String holderName() {
+		return ManagementFactory.getRuntimeMXBean().getName() + "#" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/**
+	 * Return this instance's name in the leases.
+	 * @return the holder
+	 */
+	String getHolder() {
+		return this.holder;
+	}
+
+	@Override
+	public int getPending(String channel) {
+		return 0;
+	}
+
+	@Override
+	protected void doStart() {
+		getStatus().starting(List.copyOf(getChannels()));
+		List<Subscription> subscriptions = subscriptions();
+		DurableLogSql sql = new DurableLogSql(resolveSchema());
+		LogReader reader = new LogReader(this.jdbc, sql);
+		for (Subscription subscription : subscriptions) {
+			register(subscription, sql, reader);
+		}
+		TaskScheduler tasks = (this.taskScheduler != null) ? this.taskScheduler : createOwnTasks();
+		NotificationParser parser = new NotificationParser(this.jsonMapper, (id) -> {
+			throw new IllegalStateException("Durable events are stored whole and never refer to an overflow row");
+		});
+		DurableContext context = new DurableContext(this, this.holder, this.jdbc, sql, reader, this.settings, parser,
+				this.failureHandler, this.metrics, this.eventPublisher, this.transactions);
+		Map<String, List<SubscriptionWorker>> byChannel = new LinkedHashMap<>();
+		for (Subscription subscription : subscriptions) {
+			SubscriptionWorker worker = new SubscriptionWorker(subscription, context);
+			this.workers.add(worker);
+			byChannel.computeIfAbsent(subscription.channel(), (channel) -> new ArrayList<>()).add(worker);
+		}
+		// LISTEN before the first read, so that no wake-up falls between the two.
+		ListenerConnectionFactory connectionFactory = this.connectionFactory;
+		if (this.settings.notifyWakeUp() && connectionFactory != null) {
+			WakeUpListener listener = new WakeUpListener(connectionFactory, Collections.unmodifiableMap(byChannel),
+					this.settings.pollInterval(), this.settings.reconnectInitialBackoff(),
+					this.settings.reconnectMaxBackoff());
+			this.wakeUpListener = listener;
+			listener.start();
+		}
+		Duration heartbeat = this.settings.heartbeatInterval();
+		for (SubscriptionWorker worker : this.workers) {
+			this.executor.execute(worker);
+			this.heartbeats.add(tasks.scheduleAtFixedRate(worker::heartbeat, heartbeat));
+		}
+		getStatus().listening(0);
+	}
+
+	private List<Subscription> subscriptions() {
+		List<Subscription> subscriptions = new ArrayList<>();
+		for (ListenerEndpoint endpoint : getEndpoints()) {
+			boolean transactional = transactional(endpoint);
+			for (String channel : endpoint.channels()) {
+				subscriptions.add(new Subscription(endpoint.id(), channel, endpoint,
+						new MethodListenerAdapter(endpoint, this.jsonMapper, this.deliveryObserver), transactional));
+			}
+		}
+		return subscriptions;
+	}
+
+	private boolean transactional(ListenerEndpoint endpoint) {
+		Boolean transactional = endpoint.transactional();
+		if (transactional == null) {
+			return this.transactions != null;
+		}
+		if (transactional && this.transactions == null) {
+			throw new InvalidPigeonListenerException(endpoint.method(), "on bean '" + endpoint.beanName()
+					+ "' has transactional 'true', but the application has no PlatformTransactionManager for "
+					+ "Pigeon's DataSource: define one (a DataSourceTransactionManager on that DataSource)"
+					+ ", or set transactional to 'false' or leave it empty");
+		}
+		return transactional;
+	}
+
+	private String resolveSchema() {
+		if (this.schema != null) {
+			return this.schema;
+		}
+		String current = this.jdbc.queryForObject("SELECT current_schema()", String.class);
+		if (current == null) {
+			throw new IllegalStateException("Pigeon's connection has no current schema: set pigeon.install.schema");
+		}
+		return current;
+	}
+
+	private void register(Subscription subscription, DurableLogSql sql, LogReader reader) {
+		String id = subscription.id();
+		String existing = channelOf(sql, id);
+		if (existing == null) {
+			LogPosition start = this.settings.startFromEarliest() ? LogPosition.beginning() : reader.end();
+			this.jdbc.update(sql.registerSubscription(), id, SubscriptionWorker.LANE, subscription.channel(),
+					start.snapshot(), start.lowerId());
+			existing = channelOf(sql, id);
+			logger.debug("Pigeon registered subscription '" + id + "' on channel '" + subscription.channel() + "'");
+		}
+		this.jdbc.update(sql.registerLease(), id, SubscriptionWorker.LANE);
+		if (existing != null && !existing.equals(subscription.channel())) {
+			ListenerEndpoint endpoint = subscription.endpoint();
+			throw new InvalidPigeonListenerException(endpoint.method(), "on bean '" + endpoint.beanName()
+					+ "' is the durable subscription '" + id + "' on channel '" + subscription.channel()
+					+ "', but a subscription of that id is registered for channel '" + existing + "' in "
+					+ sql.qualified(DurableLogSql.SUBSCRIPTION) + ": give the listener another id, or delete the "
+					+ "old subscription's rows if it is no longer used");
+		}
+	}
+
+	private @Nullable String channelOf(DurableLogSql sql, String id) {
+		List<String> channels = this.jdbc.queryForList(sql.subscriptionChannel(), String.class, id,
+				SubscriptionWorker.LANE);
+		return channels.isEmpty() ? null : channels.get(0);
+	}
+
+	private TaskScheduler createOwnTasks() {
+		ScheduledThreadPoolExecutor tasks = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+			Thread thread = new Thread(runnable, TASKS_THREAD_NAME);
+			thread.setDaemon(true);
+			return thread;
+		});
+		tasks.setRemoveOnCancelPolicy(true);
+		tasks.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		this.ownTasks = tasks;
+		return new ConcurrentTaskScheduler(tasks);
+	}
+
+	@Override
+	protected void doStop(long deadlineNanos) throws InterruptedException {
+		this.workers.forEach(SubscriptionWorker::stop);
+		List<SubscriptionWorker> late = new ArrayList<>();
+		for (SubscriptionWorker worker : this.workers) {
+			if (!worker.awaitEnd(deadlineNanos)) {
+				late.add(worker);
+			}
+		}
+		for (SubscriptionWorker worker : late) {
+			logger.warn("Pigeon subscription '" + worker.getSubscription().id() + "' did not finish its event within "
+					+ "pigeon.listener.shutdown-timeout (" + getShutdownTimeout() + "): interrupted; the event is "
+					+ "delivered again by the next holder");
+			worker.interrupt();
+		}
+		for (SubscriptionWorker worker : late) {
+			worker.awaitEnd(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+		}
+		stopRest(deadlineNanos);
+	}
+
+	private void stopRest(long deadlineNanos) throws InterruptedException {
+		this.heartbeats.forEach((heartbeat) -> heartbeat.cancel(false));
+		this.heartbeats.clear();
+		WakeUpListener listener = this.wakeUpListener;
+		if (listener != null) {
+			listener.stop(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadlineNanos - System.nanoTime())));
+		}
+		ScheduledThreadPoolExecutor tasks = this.ownTasks;
+		if (tasks != null) {
+			tasks.shutdownNow();
+			tasks.awaitTermination(1, TimeUnit.SECONDS);
+		}
+		clear();
+	}
+
+	@Override
+	protected void doAbandon() {
+		this.workers.forEach(SubscriptionWorker::interrupt);
+		this.heartbeats.forEach((heartbeat) -> heartbeat.cancel(true));
+		ScheduledThreadPoolExecutor tasks = this.ownTasks;
+		if (tasks != null) {
+			tasks.shutdownNow();
+		}
+		clear();
+	}
+
+	private void clear() {
+		this.workers.clear();
+		this.heartbeats.clear();
+		this.wakeUpListener = null;
+		this.ownTasks = null;
+		getStatus().stopped();
+	}
+
+}

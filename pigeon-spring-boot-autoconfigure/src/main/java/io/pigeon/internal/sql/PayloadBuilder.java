@@ -112,13 +112,21 @@ final class PayloadBuilder {
 	 * {@link PayloadContract#COUNT} from {@link #TRANSITION_TABLE} where the trigger has one.
 	 */
 	static String statementPayload(TriggerDefinition definition) {
+		return statementHead(definition) + contextMember(definition) + " || '}'";
+	}
+
+	/**
+	 * Return an expression of a statement trigger's payload up to its context, without the
+	 * closing brace.
+	 */
+	static String statementHead(TriggerDefinition definition) {
 		StringBuilder payload = new StringBuilder(head(definition));
 		if (TriggerSqlGenerator.countsRows(definition)) {
 			payload.append("\n\t\t|| ").append(nextKey(PayloadContract.COUNT)).append(" || (SELECT count(*) FROM ")
 				.append(SqlIdentifiers.quote(TRANSITION_TABLE))
 				.append(')');
 		}
-		return payload.append(contextMember(definition)).append(" || '}'").toString();
+		return payload.toString();
 	}
 
 	/**

@@ -91,7 +91,7 @@ public final class TriggerSqlGenerator {
 	 * granted anything on the table (the table stays unreadable to them, payloads hold row
 	 * data) and takes only text, so no code of the writer's runs with its owner's rights. Since
 	 * every role can call it, it accepts only what a trigger function stores: called from a
-	 * trigger, a payload too large to notify that is a JSON object with a row-level action, a
+	 * trigger, a payload too large to notify that is a JSON object with an action, a
 	 * schema, a table and a seq, and whose txid is the caller's own transaction. An installation
 	 * of an earlier version is upgraded in place: the table gains its channel column and the
 	 * one-argument function is dropped (its rows, without a channel, are never delivered). Writing
@@ -115,7 +115,7 @@ public final class TriggerSqlGenerator {
 					END IF;
 					change := $2::jsonb;
 					IF jsonb_typeof(change) IS DISTINCT FROM 'object'
-							OR (change ->> %2$s) NOT IN ('INSERT', 'UPDATE', 'DELETE')
+							OR (change ->> %2$s) NOT IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
 							OR jsonb_typeof(change -> %3$s) IS DISTINCT FROM 'string'
 							OR jsonb_typeof(change -> %4$s) IS DISTINCT FROM 'string'
 							OR jsonb_typeof(change -> %5$s) IS DISTINCT FROM 'number'
@@ -301,6 +301,17 @@ public final class TriggerSqlGenerator {
 			return statementRowsBody(definition);
 		}
 		StringBuilder body = new StringBuilder();
+		if (!definition.options().context().isEmpty()) {
+			// Custom settings can be of any length: such a payload can reach the limit, so it is
+			// handed on as a row payload is, overflowing instead of failing the write.
+			body.append("DECLARE\n\t").append(PayloadBuilder.SEQ_DECLARATION)
+				.append("\n\thead text;\n\tpayload text;\nBEGIN\n");
+			body.append("\thead := ").append(PayloadBuilder.statementHead(definition));
+			body.append(";\n\tpayload := head").append(PayloadBuilder.contextMember(definition)).append(" || '}';\n");
+			body.append(this.sink.handOnRow(definition));
+			body.append("\tRETURN NULL;\n");
+			return body.append("END\n").toString();
+		}
 		body.append("DECLARE\n\t").append(PayloadBuilder.SEQ_DECLARATION).append("\nBEGIN\n");
 		body.append(this.sink.handOnStatement(definition, PayloadBuilder.statementPayload(definition)));
 		body.append("\tRETURN NULL;\n");

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.pigeon.internal.install.TriggerConfiguration;
 import io.pigeon.internal.sql.TriggerDefinition;
+import io.pigeon.internal.sql.TriggerOptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;
@@ -66,7 +67,9 @@ final class TriggerConfigurationResolver {
 		String channel = StringUtils.hasLength(trigger.getChannel()) ? trigger.getChannel() : table;
 		TriggerDefinition definition = new TriggerDefinition(schema, table, name, function, channel,
 				List.copyOf(trigger.getColumns()), trigger.isIncludeOld(), trigger.getLevel(),
-				List.copyOf(trigger.getEvents()), List.copyOf(trigger.getUpdateOf()), trigger.getTiming());
+				List.copyOf(trigger.getEvents()), List.copyOf(trigger.getUpdateOf()), trigger.getTiming(),
+				new TriggerOptions(trigger.getCondition(), trigger.isChangedOnly(), List.copyOf(trigger.getIgnoreColumns()),
+						trigger.isIncludeChanged(), trigger.getContext(), trigger.isIncludeRows()));
 		return new TriggerConfiguration.Trigger(definition, trigger.isActive(), path, defaultName, defaultFunction);
 	}
 

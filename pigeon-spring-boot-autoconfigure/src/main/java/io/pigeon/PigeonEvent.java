@@ -1,5 +1,10 @@
 package io.pigeon;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -43,6 +48,12 @@ public final class PigeonEvent<T> {
 
 	private final String payload;
 
+	private final @Nullable List<T> rows;
+
+	private final @Nullable List<String> changed;
+
+	private final @Nullable Map<String, @Nullable String> context;
+
 	/**
 	 * Create an event with the properties of version 0.1; prefer
 	 * {@link #builder(String, PigeonAction, String, String)}, which later properties are added
@@ -68,6 +79,24 @@ public final class PigeonEvent<T> {
 		this.old = old;
 		this.count = count;
 		this.payload = payload;
+		this.rows = null;
+		this.changed = null;
+		this.context = null;
+	}
+
+	private PigeonEvent(Builder<T> builder, String payload) {
+		this.channel = builder.channel;
+		this.action = builder.action;
+		this.schema = builder.schema;
+		this.table = builder.table;
+		this.data = builder.data;
+		this.old = builder.old;
+		this.count = builder.count;
+		this.payload = payload;
+		this.rows = (builder.rows != null) ? Collections.unmodifiableList(new ArrayList<>(builder.rows)) : null;
+		this.changed = (builder.changed != null) ? List.copyOf(builder.changed) : null;
+		this.context = (builder.context != null)
+				? Collections.unmodifiableMap(new LinkedHashMap<>(builder.context)) : null;
 	}
 
 	/**
@@ -141,11 +170,43 @@ public final class PigeonEvent<T> {
 	}
 
 	/**
-	 * Return the raw JSON payload (resolved in full when it overflowed).
+	 * Return the raw JSON payload (resolved in full when it overflowed, reassembled from its
+	 * parts for a statement with rows).
 	 * @return the payload
 	 */
 	public String payload() {
 		return this.payload;
+	}
+
+	/**
+	 * Return the rows a statement-level event touched, with {@code include-rows}: the
+	 * configured columns of the new rows, or of the old rows for a delete, reassembled from
+	 * every notification they were sent in.
+	 * @return the rows, otherwise {@code null}
+	 * @since 0.2.0
+	 */
+	public @Nullable List<T> rows() {
+		return this.rows;
+	}
+
+	/**
+	 * Return the names of the columns an update changed, in table order, with
+	 * {@code include-changed}.
+	 * @return the columns, otherwise {@code null}
+	 * @since 0.2.0
+	 */
+	public @Nullable List<String> changed() {
+		return this.changed;
+	}
+
+	/**
+	 * Return the custom settings the trigger read, by the configured keys, with
+	 * {@code context}; a setting that was unset or empty maps to {@code null}.
+	 * @return the settings, otherwise {@code null}
+	 * @since 0.2.0
+	 */
+	public @Nullable Map<String, @Nullable String> context() {
+		return this.context;
 	}
 
 	@Override
@@ -159,25 +220,29 @@ public final class PigeonEvent<T> {
 		return Objects.equals(this.channel, event.channel) && this.action == event.action
 				&& Objects.equals(this.schema, event.schema) && Objects.equals(this.table, event.table)
 				&& Objects.equals(this.data, event.data) && Objects.equals(this.old, event.old)
-				&& Objects.equals(this.count, event.count) && Objects.equals(this.payload, event.payload);
+				&& Objects.equals(this.count, event.count) && Objects.equals(this.payload, event.payload)
+				&& Objects.equals(this.rows, event.rows) && Objects.equals(this.changed, event.changed)
+				&& Objects.equals(this.context, event.context);
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(this.channel, this.action, this.schema, this.table, this.data, this.old, this.count,
-				this.payload);
+				this.payload, this.rows, this.changed, this.context);
 	}
 
 	@Override
 	public String toString() {
 		return "PigeonEvent[channel=" + this.channel + ", action=" + this.action + ", schema=" + this.schema
 				+ ", table=" + this.table + ", data=" + this.data + ", old=" + this.old + ", count=" + this.count
-				+ ", payload=" + this.payload + "]";
+				+ ((this.rows != null) ? ", rows=" + this.rows.size() : "")
+				+ ((this.changed != null) ? ", changed=" + this.changed : "")
+				+ ((this.context != null) ? ", context=" + this.context : "") + ", payload=" + this.payload + "]";
 	}
 
 	/**
-	 * Builds a {@link PigeonEvent}; properties not given keep their defaults ({@code null} rows
-	 * and count).
+	 * Builds a {@link PigeonEvent}; properties not given keep their defaults ({@code null} rows,
+	 * count, changed columns and context).
 	 *
 	 * @param <T> the type {@code data} and {@code old} are bound to
 	 * @since 0.1.0
@@ -199,6 +264,12 @@ public final class PigeonEvent<T> {
 		private @Nullable Long count;
 
 		private @Nullable String payload;
+
+		private @Nullable List<T> rows;
+
+		private @Nullable List<String> changed;
+
+		private @Nullable Map<String, @Nullable String> context;
 
 		private Builder(String channel, PigeonAction action, String schema, String table) {
 			this.channel = channel;
@@ -238,6 +309,39 @@ public final class PigeonEvent<T> {
 		}
 
 		/**
+		 * Set the rows a statement-level event touched, with {@code include-rows}.
+		 * @param rows the rows, or {@code null}
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<T> rows(@Nullable List<T> rows) {
+			this.rows = rows;
+			return this;
+		}
+
+		/**
+		 * Set the names of the columns an update changed, with {@code include-changed}.
+		 * @param changed the columns, or {@code null}
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<T> changed(@Nullable List<String> changed) {
+			this.changed = changed;
+			return this;
+		}
+
+		/**
+		 * Set the custom settings the trigger read, with {@code context}.
+		 * @param context the settings by key, or {@code null}
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<T> context(@Nullable Map<String, @Nullable String> context) {
+			this.context = context;
+			return this;
+		}
+
+		/**
 		 * Set the raw JSON payload; required.
 		 * @param payload the payload
 		 * @return this builder
@@ -258,8 +362,7 @@ public final class PigeonEvent<T> {
 				throw new IllegalStateException("A PigeonEvent needs its raw JSON payload: call payload(json) "
 						+ "before build()");
 			}
-			return new PigeonEvent<>(this.channel, this.action, this.schema, this.table, this.data, this.old,
-					this.count, payload);
+			return new PigeonEvent<>(this, payload);
 		}
 
 	}

@@ -2,6 +2,7 @@ package io.pigeon.internal.listener;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Type;
+import java.util.List;
 import java.util.Set;
 
 import io.pigeon.PigeonAction;
@@ -51,7 +52,8 @@ public final class MethodListenerAdapter {
 		this.actions = endpoint.actions();
 		this.jsonMapper = jsonMapper;
 		ListenerMethodSignature.Kind kind = endpoint.signature().kind();
-		boolean binds = kind == ListenerMethodSignature.Kind.EVENT || kind == ListenerMethodSignature.Kind.DATA;
+		boolean binds = kind == ListenerMethodSignature.Kind.EVENT || kind == ListenerMethodSignature.Kind.DATA
+				|| kind == ListenerMethodSignature.Kind.ROWS;
 		this.dataType = binds ? jsonMapper.constructType(javaType(endpoint.signature().dataType())) : null;
 		this.envelopeType = (this.dataType != null)
 				? jsonMapper.getTypeFactory().constructParametricType(ChangeEnvelope.class, this.dataType) : null;
@@ -187,6 +189,7 @@ public final class MethodListenerAdapter {
 		return switch (this.endpoint.signature().kind()) {
 			case EVENT -> new Object[] { event(notification) };
 			case DATA -> new Object[] { data(notification) };
+			case ROWS -> new Object[] { rows(notification) };
 			case PAYLOAD -> new Object[] { notification.payload() };
 			case CHANNEL_AND_PAYLOAD -> new Object[] { notification.channel(), notification.payload() };
 		};
@@ -206,8 +209,32 @@ public final class MethodListenerAdapter {
 			.data(envelope.data())
 			.old(envelope.old())
 			.count(notification.count())
+			.rows(rowList(envelope))
+			.changed(notification.changed())
+			.context(notification.context())
 			.payload(notification.payload())
 			.build();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static @Nullable List<Object> rowList(ChangeEnvelope<?> envelope) {
+		return (List<Object>) envelope.rows();
+	}
+
+	private @Nullable Object rows(IncomingNotification notification) {
+		if (notification.isChange()) {
+			return envelope(notification).rows();
+		}
+		// Any other JSON array sent to the channel (for example with PigeonTemplate) is bound whole.
+		try {
+			return this.jsonMapper.readValue(notification.payload(),
+					this.jsonMapper.getTypeFactory().constructCollectionType(List.class, this.dataType));
+		}
+		catch (StreamReadException ex) {
+			throw new RejectedNotificationException(RejectionReason.NOT_A_CHANGE, "the payload is not JSON, so it "
+					+ "cannot be bound to a list of " + this.dataType + ": take (String payload) to receive any "
+					+ "payload sent to the channel");
+		}
 	}
 
 	private @Nullable Object data(IncomingNotification notification) {

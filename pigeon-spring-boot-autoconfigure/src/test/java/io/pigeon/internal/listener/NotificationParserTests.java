@@ -66,6 +66,7 @@ class NotificationParserTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
 	void readsTheChangedColumnsTheContextAndTheRowsOfAPart() {
 		IncomingNotification update = this.parser.parse("ch", "{\"action\":\"UPDATE\",\"schema\":\"s\",\"table\":\"t\","
 				+ "\"data\":{\"id\":1},\"changed\":[\"price\", \"status\"],\"context\":{\"user\" : \"42\", \"request\" : null}}");
@@ -76,7 +77,7 @@ class NotificationParserTests {
 				+ "\"count\":2,\"part\":1,\"parts\":1,\"rows\":[" + ROW + "," + ROW + "]}", rowTypes("item"));
 		assertThat(part.isPart()).isTrue();
 		assertThat(part.part()).isEqualTo(1);
-		assertThat(part.envelope(itemType()).rows()).containsExactly(item(), item());
+		assertThat((List<Object>) part.envelope(itemType()).rows()).containsExactly(item(), item());
 	}
 
 	@Test

@@ -188,6 +188,13 @@ public final class TriggerRules {
 			}
 		}
 		checkUpdateFilter(definition, "changed-only", options.changedOnly(), violations);
+		List<String> watched = !definition.updateOf().isEmpty() ? definition.updateOf() : definition.columns();
+		if (options.changedOnly() && !watched.isEmpty() && options.ignoreColumns().containsAll(watched)) {
+			violations.add(new TriggerViolation("ignore-columns", null,
+					"every column changed-only watches is ignored, so the trigger would never fire",
+					(key) -> "Remove those columns from ignore-columns, or watch others with '" + key.apply("columns")
+							+ "' or '" + key.apply("update-of") + "'."));
+		}
 		checkUpdateFilter(definition, "ignore-columns", !options.ignoreColumns().isEmpty(), violations);
 		if (options.includeChanged()) {
 			if (!rowLevel) {

@@ -176,6 +176,11 @@ public final class TriggerRules {
 				violations.add(violation("condition", "the condition is empty",
 						"Write a boolean SQL expression over OLD and NEW, or remove condition."));
 			}
+			else if (enclosureProblem(condition) != null) {
+				violations.add(violation("condition", "the condition is not one expression: " + enclosureProblem(condition),
+						"Write one boolean expression: brackets balanced, no semicolon and no /* comment outside "
+								+ "quotes."));
+			}
 			else if (!rowLevel) {
 				violations.add(new TriggerViolation("condition", null,
 						"statement-level triggers see no row, so a condition over OLD and NEW is not possible",
@@ -243,6 +248,54 @@ public final class TriggerRules {
 								+ "' to one of insert, update and delete, without update-of; or remove include-rows."));
 			}
 		}
+	}
+
+	/**
+	 * The condition is copied into {@code WHEN (...)}: it must not close that bracket, end the
+	 * statement or open a comment that swallows the rest, so that what is installed is the
+	 * condition and nothing else. Quoted strings and identifiers are skipped (a doubled quote
+	 * inside them included); a {@code --} comment is harmless, since a line break follows the
+	 * condition.
+	 * @return what is wrong, or {@code null}
+	 */
+	static @Nullable String enclosureProblem(String condition) {
+		int depth = 0;
+		char quote = 0;
+		for (int i = 0; i < condition.length(); i++) {
+			char c = condition.charAt(i);
+			if (quote != 0) {
+				if (c == quote) {
+					quote = 0;
+				}
+				continue;
+			}
+			if (c == '\'' || c == '"') {
+				quote = c;
+			}
+			else if (c == '-' && condition.startsWith("--", i)) {
+				int end = condition.indexOf('\n', i);
+				if (end < 0) {
+					break;
+				}
+				i = end;
+			}
+			else if (c == '/' && condition.startsWith("/*", i)) {
+				return "it opens a /* comment";
+			}
+			else if (c == ';') {
+				return "it contains a semicolon";
+			}
+			else if (c == '(') {
+				depth++;
+			}
+			else if (c == ')' && --depth < 0) {
+				return "it closes a bracket it did not open";
+			}
+		}
+		if (quote != 0) {
+			return "a quote is not closed";
+		}
+		return (depth != 0) ? "a bracket is not closed" : null;
 	}
 
 	private static void checkUpdateFilter(TriggerDefinition definition, String key, boolean set,

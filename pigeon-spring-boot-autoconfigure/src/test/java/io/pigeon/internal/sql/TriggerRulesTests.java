@@ -79,6 +79,20 @@ class TriggerRulesTests {
 	}
 
 	@Test
+	void aConditionMustStayInsideItsWhenClause() {
+		assertThat(TriggerRules.enclosureProblem("NEW.note <> ')' AND (NEW.\"a;b\" = 'it''s;') -- done ) ;")).isNull();
+		assertThat(TriggerRules.enclosureProblem("true) EXECUTE FUNCTION evil(")).isEqualTo(
+				"it closes a bracket it did not open");
+		assertThat(TriggerRules.enclosureProblem("true; DROP TABLE x")).isEqualTo("it contains a semicolon");
+		assertThat(TriggerRules.enclosureProblem("true /* x")).isEqualTo("it opens a /* comment");
+		assertThat(TriggerRules.enclosureProblem("(true")).isEqualTo("a bracket is not closed");
+		assertThat(TriggerRules.enclosureProblem("NEW.a = 'x")).isEqualTo("a quote is not closed");
+		assertThat(TriggerRules.check(trigger(ROW, AFTER, UPDATE).withOptions(new TriggerOptions("true) OR (true",
+				false, List.of(), false, Map.of(), false)), TABLE)).extracting(TriggerViolation::location)
+			.containsExactly("condition");
+	}
+
+	@Test
 	void statementRowsAllowColumnsAndChangedOnlyMustWatchAColumnItDoesNotIgnore() {
 		TriggerDefinition rows = new TriggerDefinition("public", "items", "t", "f", "items", List.of("id"), false,
 				STATEMENT, List.of(UPDATE), List.of(), AFTER, new TriggerOptions(null, false, List.of(), false,

@@ -1,5 +1,10 @@
 package io.pigeon;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -47,6 +52,12 @@ public final class PigeonEvent<T> {
 
 	private final int attempt;
 
+	private final @Nullable List<T> rows;
+
+	private final @Nullable List<String> changed;
+
+	private final @Nullable Map<String, @Nullable String> context;
+
 	/**
 	 * Create an event with the properties of version 0.1; prefer
 	 * {@link #builder(String, PigeonAction, String, String)}, which later properties are added
@@ -74,6 +85,9 @@ public final class PigeonEvent<T> {
 		this.payload = payload;
 		this.id = null;
 		this.attempt = 1;
+		this.rows = null;
+		this.changed = null;
+		this.context = null;
 	}
 
 	private PigeonEvent(Builder<T> builder, String payload) {
@@ -87,6 +101,10 @@ public final class PigeonEvent<T> {
 		this.payload = payload;
 		this.id = builder.id;
 		this.attempt = builder.attempt;
+		this.rows = (builder.rows != null) ? Collections.unmodifiableList(new ArrayList<>(builder.rows)) : null;
+		this.changed = (builder.changed != null) ? List.copyOf(builder.changed) : null;
+		this.context = (builder.context != null)
+				? Collections.unmodifiableMap(new LinkedHashMap<>(builder.context)) : null;
 	}
 
 	/**
@@ -160,7 +178,8 @@ public final class PigeonEvent<T> {
 	}
 
 	/**
-	 * Return the raw JSON payload (resolved in full when it overflowed).
+	 * Return the raw JSON payload (resolved in full when it overflowed, reassembled from its
+	 * parts for a statement with rows).
 	 * @return the payload
 	 */
 	public String payload() {
@@ -188,6 +207,37 @@ public final class PigeonEvent<T> {
 		return this.attempt;
 	}
 
+	/**
+	 * Return the rows a statement-level event touched, with {@code include-rows}: the
+	 * configured columns of the new rows, or of the old rows for a delete, reassembled from
+	 * every notification they were sent in.
+	 * @return the rows, otherwise {@code null}
+	 * @since 0.2.0
+	 */
+	public @Nullable List<T> rows() {
+		return this.rows;
+	}
+
+	/**
+	 * Return the names of the columns an update changed, in table order, with
+	 * {@code include-changed}.
+	 * @return the columns, otherwise {@code null}
+	 * @since 0.2.0
+	 */
+	public @Nullable List<String> changed() {
+		return this.changed;
+	}
+
+	/**
+	 * Return the custom settings the trigger read, by the configured keys, with
+	 * {@code context}; a setting that was unset or empty maps to {@code null}.
+	 * @return the settings, otherwise {@code null}
+	 * @since 0.2.0
+	 */
+	public @Nullable Map<String, @Nullable String> context() {
+		return this.context;
+	}
+
 	@Override
 	public boolean equals(@Nullable Object other) {
 		if (this == other) {
@@ -200,26 +250,30 @@ public final class PigeonEvent<T> {
 				&& Objects.equals(this.schema, event.schema) && Objects.equals(this.table, event.table)
 				&& Objects.equals(this.data, event.data) && Objects.equals(this.old, event.old)
 				&& Objects.equals(this.count, event.count) && Objects.equals(this.payload, event.payload)
-				&& Objects.equals(this.id, event.id) && this.attempt == event.attempt;
+				&& Objects.equals(this.id, event.id) && this.attempt == event.attempt
+				&& Objects.equals(this.rows, event.rows) && Objects.equals(this.changed, event.changed)
+				&& Objects.equals(this.context, event.context);
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(this.channel, this.action, this.schema, this.table, this.data, this.old, this.count,
-				this.payload, this.id, this.attempt);
+				this.payload, this.id, this.attempt, this.rows, this.changed, this.context);
 	}
 
 	@Override
 	public String toString() {
 		return "PigeonEvent[channel=" + this.channel + ", action=" + this.action + ", schema=" + this.schema
 				+ ", table=" + this.table + ", data=" + this.data + ", old=" + this.old + ", count=" + this.count
-				+ ", payload=" + this.payload + ((this.id != null) ? ", id=" + this.id + ", attempt=" + this.attempt : "")
-				+ "]";
+				+ ((this.rows != null) ? ", rows=" + this.rows.size() : "")
+				+ ((this.changed != null) ? ", changed=" + this.changed : "")
+				+ ((this.context != null) ? ", context=" + this.context : "") + ", payload=" + this.payload
+				+ ((this.id != null) ? ", id=" + this.id + ", attempt=" + this.attempt : "") + "]";
 	}
 
 	/**
 	 * Builds a {@link PigeonEvent}; properties not given keep their defaults ({@code null} rows,
-	 * count and id, attempt 1).
+	 * count, changed columns, context and id, attempt 1).
 	 *
 	 * @param <T> the type {@code data} and {@code old} are bound to
 	 * @since 0.1.0
@@ -245,6 +299,12 @@ public final class PigeonEvent<T> {
 		private @Nullable Long id;
 
 		private int attempt = 1;
+
+		private @Nullable List<T> rows;
+
+		private @Nullable List<String> changed;
+
+		private @Nullable Map<String, @Nullable String> context;
 
 		private Builder(String channel, PigeonAction action, String schema, String table) {
 			this.channel = channel;
@@ -280,6 +340,39 @@ public final class PigeonEvent<T> {
 		 */
 		public Builder<T> count(@Nullable Long count) {
 			this.count = count;
+			return this;
+		}
+
+		/**
+		 * Set the rows a statement-level event touched, with {@code include-rows}.
+		 * @param rows the rows, or {@code null}
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<T> rows(@Nullable List<T> rows) {
+			this.rows = rows;
+			return this;
+		}
+
+		/**
+		 * Set the names of the columns an update changed, with {@code include-changed}.
+		 * @param changed the columns, or {@code null}
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<T> changed(@Nullable List<String> changed) {
+			this.changed = changed;
+			return this;
+		}
+
+		/**
+		 * Set the custom settings the trigger read, with {@code context}.
+		 * @param context the settings by key, or {@code null}
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<T> context(@Nullable Map<String, @Nullable String> context) {
+			this.context = context;
 			return this;
 		}
 

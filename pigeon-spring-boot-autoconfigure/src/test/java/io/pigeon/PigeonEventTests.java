@@ -1,5 +1,9 @@
 package io.pigeon;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,6 +42,28 @@ class PigeonEventTests {
 	}
 
 	@Test
+	void builderCarriesTheRowsTheChangedColumnsAndTheContext() {
+		Map<String, String> context = new LinkedHashMap<>();
+		context.put("user", "42");
+		context.put("request", null);
+		PigeonEvent<String> event = PigeonEvent.<String>builder("items", PigeonAction.UPDATE, "public", "items")
+			.rows(List.of("a", "b"))
+			.changed(List.of("price"))
+			.context(context)
+			.payload(PAYLOAD)
+			.build();
+		assertThat(event.rows()).containsExactly("a", "b");
+		assertThat(event.changed()).containsExactly("price");
+		assertThat(event.context()).containsEntry("user", "42").containsEntry("request", null);
+		assertThat(event).isNotEqualTo(PigeonEvent.<String>builder("items", PigeonAction.UPDATE, "public", "items")
+			.rows(List.of("a"))
+			.changed(List.of("price"))
+			.context(context)
+			.payload(PAYLOAD)
+			.build());
+	}
+
+	@Test
 	void propertiesNotGivenAreNull() {
 		PigeonEvent<Object> event = PigeonEvent.builder("items", PigeonAction.TRUNCATE, "public", "items")
 			.payload(PAYLOAD)
@@ -47,6 +73,9 @@ class PigeonEventTests {
 		assertThat(event.count()).isNull();
 		assertThat(event.id()).isNull();
 		assertThat(event.attempt()).isOne();
+		assertThat(event.rows()).isNull();
+		assertThat(event.changed()).isNull();
+		assertThat(event.context()).isNull();
 	}
 
 	@Test

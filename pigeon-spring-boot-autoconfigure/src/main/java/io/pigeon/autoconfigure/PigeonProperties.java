@@ -2,7 +2,9 @@ package io.pigeon.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.pigeon.internal.install.InstallMode;
 import io.pigeon.PigeonAction;
@@ -411,6 +413,92 @@ public class PigeonProperties {
 		 * use the same delivery.
 		 */
 		private TriggerDelivery delivery = TriggerDelivery.NOTIFY;
+
+		/**
+		 * SQL boolean expression over OLD and NEW that a row must satisfy for the trigger to
+		 * fire (PostgreSQL's WHEN clause), for example "NEW.status <> 'draft'". Used as raw SQL,
+		 * trusted like a migration script; row-level after and before triggers only.
+		 */
+		private @Nullable String condition;
+
+		/**
+		 * Whether an UPDATE fires only when the value of one of the payload's columns, or of the
+		 * 'update-of' columns when set, really changes. Needs 'events' to be [update].
+		 */
+		private boolean changedOnly = false;
+
+		/**
+		 * Columns whose change alone never fires the trigger and that never count as changed.
+		 * Needs 'events' to be [update].
+		 */
+		private List<String> ignoreColumns = new ArrayList<>();
+
+		/**
+		 * Whether to send the names of the columns an UPDATE changed, in table order
+		 * ('changed').
+		 */
+		private boolean includeChanged = false;
+
+		/**
+		 * Custom settings to send in the payload's 'context', by payload key, for example
+		 * 'user: app.user_id'. Each is read when the trigger runs; an unset or empty setting is
+		 * sent as null.
+		 */
+		private Map<String, String> context = new LinkedHashMap<>();
+
+		/**
+		 * Whether a statement-level trigger sends the configured columns of every row its
+		 * statement touched ('rows'), in as many notifications as they need.
+		 */
+		private boolean includeRows = false;
+
+		public @Nullable String getCondition() {
+			return this.condition;
+		}
+
+		public void setCondition(@Nullable String condition) {
+			this.condition = condition;
+		}
+
+		public boolean isChangedOnly() {
+			return this.changedOnly;
+		}
+
+		public void setChangedOnly(boolean changedOnly) {
+			this.changedOnly = changedOnly;
+		}
+
+		public List<String> getIgnoreColumns() {
+			return this.ignoreColumns;
+		}
+
+		public void setIgnoreColumns(List<String> ignoreColumns) {
+			this.ignoreColumns = ignoreColumns;
+		}
+
+		public boolean isIncludeChanged() {
+			return this.includeChanged;
+		}
+
+		public void setIncludeChanged(boolean includeChanged) {
+			this.includeChanged = includeChanged;
+		}
+
+		public Map<String, String> getContext() {
+			return this.context;
+		}
+
+		public void setContext(Map<String, String> context) {
+			this.context = context;
+		}
+
+		public boolean isIncludeRows() {
+			return this.includeRows;
+		}
+
+		public void setIncludeRows(boolean includeRows) {
+			this.includeRows = includeRows;
+		}
 
 		public TriggerDelivery getDelivery() {
 			return this.delivery;

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.pigeon.internal.install.TriggerConfiguration;
 import io.pigeon.internal.sql.TriggerDefinition;
+import io.pigeon.internal.sql.TriggerOptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;
@@ -68,7 +69,9 @@ final class TriggerConfigurationResolver {
 		TriggerDefinition definition = new TriggerDefinition(schema, table, name, function, channel,
 				List.copyOf(trigger.getColumns()), trigger.isIncludeOld(), trigger.getLevel(),
 				List.copyOf(trigger.getEvents()), List.copyOf(trigger.getUpdateOf()), trigger.getTiming(),
-				trigger.getDelivery());
+				trigger.getDelivery(),
+				new TriggerOptions(trigger.getCondition(), trigger.isChangedOnly(), List.copyOf(trigger.getIgnoreColumns()),
+						trigger.isIncludeChanged(), trigger.getContext(), trigger.isIncludeRows()));
 		return new TriggerConfiguration.Trigger(definition, trigger.isActive(), path, defaultName, defaultFunction);
 	}
 

@@ -66,6 +66,12 @@ class ConfigurationMetadataTests {
 		defaults.put(TRIGGER + "timing", "\"after\"");
 		defaults.put(TRIGGER + "active", "true");
 		defaults.put(TRIGGER + "delivery", "\"notify\"");
+		defaults.put(TRIGGER + "condition", null);
+		defaults.put(TRIGGER + "changed-only", "false");
+		defaults.put(TRIGGER + "ignore-columns", null);
+		defaults.put(TRIGGER + "include-changed", "false");
+		defaults.put(TRIGGER + "context", null);
+		defaults.put(TRIGGER + "include-rows", "false");
 		assertDocumentedWithDefaults(defaults);
 	}
 
@@ -106,7 +112,7 @@ class ConfigurationMetadataTests {
 				checked++;
 			}
 		}
-		assertThat(checked).isEqualTo(13);
+		assertThat(checked).isEqualTo(19);
 	}
 
 	private static String classBody(String source, String name) {
@@ -130,7 +136,7 @@ class ConfigurationMetadataTests {
 	 * kebab-case value, a list of constants as an array, an empty list as no default.
 	 */
 	private static String defaultOf(String initializer) {
-		if (initializer == null || initializer.equals("new ArrayList<>()")) {
+		if (initializer == null || initializer.equals("new ArrayList<>()") || initializer.equals("new LinkedHashMap<>()")) {
 			return null;
 		}
 		Matcher constants = Pattern.compile("\\w+\\.([A-Z_]+)").matcher(initializer);

@@ -262,7 +262,7 @@ class PigeonListenerAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(InvalidPigeonListenerException.class)
 				.hasMessageContaining("PigeonListenerAutoConfigurationTests.InvalidListener.onChange(int, long)")
-				.hasMessageContaining("(PigeonEvent<T> event), (T data), (String payload)"));
+				.hasMessageContaining("(PigeonEvent<T> event), (T data), (List<T> rows), (String payload)"));
 	}
 
 	@Test

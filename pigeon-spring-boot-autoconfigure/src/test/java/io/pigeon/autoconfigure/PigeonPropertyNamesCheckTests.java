@@ -32,6 +32,12 @@ class PigeonPropertyNamesCheckTests {
 					"pigeon.schemas[0].tables[0].triggers[0].include-old=true",
 					"pigeon.schemas[0].tables[0].triggers[0].includeOld=true",
 					"pigeon.schemas[0].tables[0].triggers[0].events=insert,update",
+					"pigeon.schemas[0].tables[0].triggers[0].condition=NEW.id > 0",
+					"pigeon.schemas[0].tables[0].triggers[0].changed-only=true",
+					"pigeon.schemas[0].tables[0].triggers[0].ignore-columns=updated_at",
+					"pigeon.schemas[0].tables[0].triggers[0].include-changed=true",
+					"pigeon.schemas[0].tables[0].triggers[0].context.user=app.user_id",
+					"pigeon.schemas[0].tables[0].triggers[0].include-rows=false",
 					"pigeon.install.history-table=h", "pigeon.listener.reconnect.max-backoff=1s",
 					"pigeon.listener.overflow-retention=2h", "pigeon.sample.demo=true")
 			.run((context) -> assertThat(context).hasNotFailed());
@@ -43,6 +49,7 @@ class PigeonPropertyNamesCheckTests {
 			.withPropertyValues("pigeon.schemas[0].name=public", "pigeon.schemas[0].tables[0].name=items",
 					"pigeon.schemas[0].tables[0].triggers[0].colums[0]=id",
 					"pigeon.schemas[0].tables[0].triggers[0].udpate-of=id", "pigeon.schemas[0].tabels[0].name=x",
+					"pigeon.schemas[0].tables[0].triggers[0].changed-onyl=true",
 					"pigeon.listener.reconect.max-backoff=1s", "pigeon.install.zzzzzzzz=1")
 			.run((context) -> {
 				assertThat(context).hasFailed();
@@ -59,6 +66,7 @@ class PigeonPropertyNamesCheckTests {
 						"pigeon.schemas[0].tables[0].triggers[0].colums -> columns",
 						"pigeon.schemas[0].tables[0].triggers[0].udpate-of -> update-of",
 						"pigeon.schemas[0].tabels -> tables", "pigeon.listener.reconect -> reconnect",
+						"pigeon.schemas[0].tables[0].triggers[0].changed-onyl -> changed-only",
 						"pigeon.install.zzzzzzzz -> null");
 				FailureAnalysis analysis = new UnknownPigeonPropertiesFailureAnalyzer().analyze(failure);
 				assertThat(analysis.getDescription())

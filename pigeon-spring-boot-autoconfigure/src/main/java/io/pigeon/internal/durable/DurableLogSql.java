@@ -258,15 +258,15 @@ public final class DurableLogSql {
 	 * Return the query of one page of a batch: the events of a channel visible in the
 	 * batch's snapshot and not in the position's, with ids above the last one processed, in id
 	 * order. The events of transactions that were in progress at the position's snapshot are
-	 * looked up by their txid (index {@code (channel, txid, id)}), all others by txid range
-	 * from the snapshot's {@code xmax} (the same index), so a page costs the same however far
-	 * back a long transaction reaches.
+	 * looked up by their txid (index {@code (channel, txid, id)}), all others by id range above
+	 * {@code L} (index {@code (channel, id)}), so a page costs the same however far back a long
+	 * transaction reaches and however large the batch is.
 	 * <p>
-	 * The range is of txids, not of ids above {@code L}: since PostgreSQL 14 a snapshot's
-	 * {@code xmax} is one past the latest <em>completed</em> transaction, so a transaction
-	 * that already had its txid and its event id when the snapshot was taken can be neither in
-	 * its in-progress list nor below its {@code xmax}; its event's id is then at most
-	 * {@code L}, and a range of ids above {@code L} would skip it.
+	 * The id range is exact only because {@link LogReader} commits a transaction id of its own
+	 * between reading {@code L} and taking the snapshot: a snapshot's {@code xmax} is one past
+	 * the latest <em>completed</em> transaction, so without it a transaction that already had
+	 * its txid and its event id could be neither in the in-progress list nor below {@code xmax},
+	 * with an id at most {@code L}.
 	 * <p>
 	 * Parameters: as {@link #pageParameters} gives them. Columns: {@code id}, {@code txid}
 	 * (text), {@code created_at}, {@code payload}.
@@ -286,7 +286,7 @@ public final class DurableLogSql {
 					WHERE pg_visible_in_snapshot(x.txid, ?::pg_snapshot)
 					UNION ALL
 					(SELECT l.id, l.txid, l.created_at, l.payload FROM %1$s l
-					WHERE l.channel = ? AND l.txid >= pg_snapshot_xmax(?::pg_snapshot) AND l.id > ?
+					WHERE l.channel = ? AND l.id > greatest(?, ?) AND l.txid >= pg_snapshot_xmax(?::pg_snapshot)
 						AND pg_visible_in_snapshot(l.txid, ?::pg_snapshot)
 					ORDER BY l.id LIMIT ?)
 				) batch
@@ -306,7 +306,7 @@ public final class DurableLogSql {
 		}
 		long lastId = position.pageFrom();
 		return new Object[] { position.snapshot(), channel, lastId, limit, position.batchSnapshot(), channel,
-				position.snapshot(), lastId, position.batchSnapshot(), limit, limit };
+				position.lowerId(), lastId, position.snapshot(), position.batchSnapshot(), limit, limit };
 	}
 
 	/**

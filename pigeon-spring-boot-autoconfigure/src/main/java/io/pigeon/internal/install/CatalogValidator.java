@@ -25,8 +25,11 @@ import org.jspecify.annotations.Nullable;
  * Checks the whole configuration against the database's catalog before anything is installed:
  * schemas, tables and views, columns, the {@link TriggerRules} (which the SQL generator checks
  * too, so nothing accepted here fails half-way through an installation), duplicate names and
- * PostgreSQL's 63-byte limit on names. It only reads, and reports every problem it finds, each
- * with the property path it comes from.
+ * PostgreSQL's 63-byte limit on names. Then, when all of that holds, each trigger whose WHEN
+ * clause has a {@code condition} or change filters is created under a trial name in a
+ * transaction that is rolled back ({@link TriggerTrial}), so that PostgreSQL itself checks the
+ * clause against the table. It changes nothing, and reports every problem it finds, each with
+ * the property path it comes from.
  *
  * @since 0.1.0
  */
@@ -59,17 +62,27 @@ final class CatalogValidator {
 		Map<List<String>, String> triggerNames = new HashMap<>();
 		Map<List<String>, String> functionNames = new HashMap<>();
 		Map<String, Trigger> channels = new HashMap<>();
+		List<Trigger> trials = new ArrayList<>();
 		for (Schema schema : this.configuration.schemas()) {
 			boolean schemaExists = validateSchema(catalog, schema, problems);
 			for (Table table : schema.tables()) {
 				Relation relation = validateTable(catalog, schema, schemaExists, table, problems);
 				for (Trigger trigger : table.triggers()) {
+					int before = problems.size();
 					validateTrigger(trigger, table, relation, problems);
 					validateUnique(trigger, triggerNames, functionNames, problems);
 					validateCompanions(trigger, relation, triggerNames, problems);
 					validateDelivery(trigger, channels, problems);
+					if (problems.size() == before && relation != null && trigger.active()
+							&& trigger.definition().options().filters()) {
+						trials.add(trigger);
+					}
 				}
 			}
+		}
+		String pigeonSchema = (this.settings.schema() != null) ? this.settings.schema() : catalog.currentSchema();
+		if (pigeonSchema != null) {
+			new TriggerTrial(connection, new TriggerSqlGenerator(pigeonSchema)).check(trials, problems);
 		}
 		return problems;
 	}

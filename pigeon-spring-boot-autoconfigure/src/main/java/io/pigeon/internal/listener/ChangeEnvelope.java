@@ -1,5 +1,7 @@
 package io.pigeon.internal.listener;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pigeon.internal.payload.PayloadContract;
@@ -15,9 +17,14 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the type rows are bound to
  * @param data the new row, or the old row of a delete
  * @param old the old row of an update, with {@code include-old}
+ * @param rows the rows of a statement, with {@code include-rows}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record ChangeEnvelope<T>(@JsonProperty(PayloadContract.DATA) @Nullable T data,
-		@JsonProperty(PayloadContract.OLD) @Nullable T old) {
+		@JsonProperty(PayloadContract.OLD) @Nullable T old, @JsonProperty(PayloadContract.ROWS) @Nullable List<T> rows) {
+
+	ChangeEnvelope(@Nullable T data, @Nullable T old) {
+		this(data, old, null);
+	}
 
 }

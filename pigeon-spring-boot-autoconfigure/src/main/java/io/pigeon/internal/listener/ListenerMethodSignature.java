@@ -10,8 +10,8 @@ import org.springframework.core.ResolvableType;
 
 /**
  * The parameter list of a {@code @PigeonListener} method, checked at start-up: one of
- * {@code (PigeonEvent<T>)}, {@code (T data)}, {@code (String payload)} and
- * {@code (String channel, String payload)}.
+ * {@code (PigeonEvent<T>)}, {@code (T data)}, {@code (List<T> rows)} (the rows of a statement
+ * with {@code include-rows}), {@code (String payload)} and {@code (String channel, String payload)}.
  * <p>
  * Pigeon resolves the parameter list itself, once, into a {@link Kind} that the method adapter
  * switches on, rather than adopting spring-messaging's {@code InvocableHandlerMethod} with
@@ -29,12 +29,12 @@ import org.springframework.core.ResolvableType;
  *
  * @param kind which of the supported parameter lists the method has
  * @param dataType the type {@code data} is bound to, for {@link Kind#EVENT}, {@link Kind#DATA} and
- * {@link Kind#BATCH}
+ * {@link Kind#BATCH}, and each of the {@code rows}, for {@link Kind#ROWS}
  * @since 0.1.0
  */
 public record ListenerMethodSignature(Kind kind, ResolvableType dataType) {
 
-	static final String SUPPORTED = "(PigeonEvent<T> event), (T data), (String payload) or "
+	static final String SUPPORTED = "(PigeonEvent<T> event), (T data), (List<T> rows), (String payload) or "
 			+ "(String channel, String payload)";
 
 	/**
@@ -67,6 +67,9 @@ public record ListenerMethodSignature(Kind kind, ResolvableType dataType) {
 		if (types[0] == List.class && parameter.getGeneric(0).resolve() == PigeonEvent.class) {
 			return new ListenerMethodSignature(Kind.BATCH, parameter.getGeneric(0).getGeneric(0));
 		}
+		if (types[0] == List.class) {
+			return new ListenerMethodSignature(Kind.ROWS, parameter.getGeneric(0));
+		}
 		if (types[0].isPrimitive() || types[0].isArray()) {
 			throw unsupported(method);
 		}
@@ -93,6 +96,11 @@ public record ListenerMethodSignature(Kind kind, ResolvableType dataType) {
 		 * {@code (T data)}.
 		 */
 		DATA,
+
+		/**
+		 * {@code (List<T> rows)}: the rows of a statement-level change with {@code include-rows}.
+		 */
+		ROWS,
 
 		/**
 		 * {@code (String payload)}.

@@ -55,7 +55,8 @@ public final class MethodListenerAdapter {
 		this.jsonMapper = jsonMapper;
 		ListenerMethodSignature.Kind kind = endpoint.signature().kind();
 		boolean binds = kind == ListenerMethodSignature.Kind.EVENT || kind == ListenerMethodSignature.Kind.DATA
-				|| kind == ListenerMethodSignature.Kind.BATCH;
+				|| kind == ListenerMethodSignature.Kind.BATCH
+				|| kind == ListenerMethodSignature.Kind.ROWS;
 		this.dataType = binds ? jsonMapper.constructType(javaType(endpoint.signature().dataType())) : null;
 		this.envelopeType = (this.dataType != null)
 				? jsonMapper.getTypeFactory().constructParametricType(ChangeEnvelope.class, this.dataType) : null;
@@ -238,6 +239,7 @@ public final class MethodListenerAdapter {
 		return switch (this.endpoint.signature().kind()) {
 			case EVENT -> new Object[] { event(notification, id, attempt) };
 			case DATA -> new Object[] { data(notification) };
+			case ROWS -> new Object[] { rows(notification) };
 			case PAYLOAD -> new Object[] { notification.payload() };
 			case CHANNEL_AND_PAYLOAD -> new Object[] { notification.channel(), notification.payload() };
 			case BATCH -> throw new IllegalStateException("@PigeonListener method " + this.description
@@ -259,10 +261,34 @@ public final class MethodListenerAdapter {
 			.data(envelope.data())
 			.old(envelope.old())
 			.count(notification.count())
+			.rows(rowList(envelope))
+			.changed(notification.changed())
+			.context(notification.context())
 			.payload(notification.payload())
 			.id(id)
 			.attempt(attempt)
 			.build();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static @Nullable List<Object> rowList(ChangeEnvelope<?> envelope) {
+		return (List<Object>) envelope.rows();
+	}
+
+	private @Nullable Object rows(IncomingNotification notification) {
+		if (notification.isChange()) {
+			return envelope(notification).rows();
+		}
+		// Any other JSON array sent to the channel (for example with PigeonTemplate) is bound whole.
+		try {
+			return this.jsonMapper.readValue(notification.payload(),
+					this.jsonMapper.getTypeFactory().constructCollectionType(List.class, this.dataType));
+		}
+		catch (StreamReadException ex) {
+			throw new RejectedNotificationException(RejectionReason.NOT_A_CHANGE, "the payload is not JSON, so it "
+					+ "cannot be bound to a list of " + this.dataType + ": take (String payload) to receive any "
+					+ "payload sent to the channel");
+		}
 	}
 
 	private @Nullable Object data(IncomingNotification notification) {

@@ -1,11 +1,13 @@
 package io.pigeon.internal.listener;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import io.pigeon.PigeonAction;
 import io.pigeon.internal.payload.PayloadContract;
@@ -46,6 +48,14 @@ public final class NotificationParser {
 	public NotificationParser(JsonMapper jsonMapper, OverflowPayloads overflowPayloads) {
 		this.jsonMapper = jsonMapper;
 		this.overflowPayloads = overflowPayloads;
+	}
+
+	/**
+	 * Return the mapper payloads are read with.
+	 * @return the application's mapper
+	 */
+	public JsonMapper jsonMapper() {
+		return this.jsonMapper;
 	}
 
 	/**
@@ -103,6 +113,50 @@ public final class NotificationParser {
 		return (value == JsonToken.VALUE_NUMBER_INT) ? parser.getLongValue() : skip(parser);
 	}
 
+	/**
+	 * Read a JSON array of strings, or skip anything else.
+	 */
+	private static @Nullable List<String> strings(JsonParser parser, JsonToken value) {
+		if (value != JsonToken.START_ARRAY) {
+			return skip(parser);
+		}
+		List<String> strings = new ArrayList<>();
+		JsonToken token;
+		while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+			if (token == JsonToken.VALUE_STRING) {
+				strings.add(parser.getString());
+			}
+			else {
+				parser.skipChildren();
+			}
+		}
+		return List.copyOf(strings);
+	}
+
+	/**
+	 * Read a JSON object of strings and nulls (other values as their text), or skip anything
+	 * else.
+	 */
+	private static @Nullable Map<String, @Nullable String> settings(JsonParser parser, JsonToken value) {
+		if (value != JsonToken.START_OBJECT) {
+			return skip(parser);
+		}
+		Map<String, @Nullable String> settings = new LinkedHashMap<>();
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String name = parser.currentName();
+			JsonToken token = parser.nextToken();
+			settings.put(name, (token == JsonToken.VALUE_NULL) ? null
+					: (token == JsonToken.VALUE_STRING) ? parser.getString() : skipToText(parser));
+		}
+		return Collections.unmodifiableMap(settings);
+	}
+
+	private static @Nullable String skipToText(JsonParser parser) {
+		String text = parser.getText();
+		parser.skipChildren();
+		return text;
+	}
+
 	private static <T> @Nullable T skip(JsonParser parser) {
 		parser.skipChildren();
 		return null;
@@ -155,6 +209,16 @@ public final class NotificationParser {
 
 		private Object @Nullable [] old;
 
+		private Object @Nullable [] rows;
+
+		private @Nullable List<String> changed;
+
+		private @Nullable Map<String, @Nullable String> context;
+
+		private @Nullable Long part;
+
+		private @Nullable Long parts;
+
 		private boolean rowsSkipped;
 
 		Reading(String channel, String payload, RowTypes rowTypes) {
@@ -184,7 +248,8 @@ public final class NotificationParser {
 			return this.action != null && this.action == other.action && this.schema != null
 					&& this.schema.equals(other.schema) && this.table != null && this.table.equals(other.table)
 					&& this.txid != null && this.txid.equals(other.txid) && this.seq != null
-					&& this.seq.equals(other.seq) && this.overflowId == null;
+					&& this.seq.equals(other.seq) && Objects.equals(this.part, other.part)
+					&& this.overflowId == null;
 		}
 
 		private IncomingNotification parse() {
@@ -202,7 +267,8 @@ public final class NotificationParser {
 				return new IncomingNotification(this.channel, this.payload, null, null, null, null, null, null);
 			}
 			return new IncomingNotification(this.channel, this.payload, this.action, this.schema, this.table,
-					this.count, this.overflowId, this.timestamp, envelopes());
+					this.count, this.overflowId, this.timestamp, envelopes(), this.changed, this.context, this.part,
+					this.parts);
 		}
 
 		private void member(JsonParser parser, String name, JsonToken value) {
@@ -220,6 +286,11 @@ public final class NotificationParser {
 				case PayloadContract.SEQ -> this.seq = integer(parser, value);
 				case PayloadContract.DATA -> this.data = rows(parser);
 				case PayloadContract.OLD -> this.old = rows(parser);
+				case PayloadContract.ROWS -> this.rows = rowLists(parser);
+				case PayloadContract.CHANGED -> this.changed = strings(parser, value);
+				case PayloadContract.CONTEXT -> this.context = settings(parser, value);
+				case PayloadContract.PART -> this.part = integer(parser, value);
+				case PayloadContract.PARTS -> this.parts = integer(parser, value);
 				default -> parser.skipChildren();
 			}
 		}
@@ -253,6 +324,37 @@ public final class NotificationParser {
 			}
 		}
 
+		/**
+		 * Bind a statement's rows to each type, as a list.
+		 */
+		private Object @Nullable [] rowLists(JsonParser parser) {
+			List<RowType> types = this.bound;
+			if (types == null) {
+				this.rowsSkipped = !this.rowTypes.isEmpty();
+				return skip(parser);
+			}
+			if (types.isEmpty()) {
+				return skip(parser);
+			}
+			try {
+				if (types.size() == 1) {
+					return new Object[] { types.get(0).listReader().readValue(parser) };
+				}
+				TokenBuffer tokens = TokenBuffer.forBuffering(parser, parser.objectReadContext());
+				tokens.copyCurrentStructure(parser);
+				Object[] values = new Object[types.size()];
+				for (int i = 0; i < values.length; i++) {
+					try (JsonParser buffered = tokens.asParser(parser.objectReadContext())) {
+						values[i] = types.get(i).listReader().readValue(buffered);
+					}
+				}
+				return values;
+			}
+			catch (JacksonException ex) {
+				throw new UnboundRows();
+			}
+		}
+
 		private Map<JavaType, ChangeEnvelope<?>> envelopes() {
 			List<RowType> types = this.bound;
 			if (types == null || types.isEmpty() || this.rowsSkipped) {
@@ -268,10 +370,13 @@ public final class NotificationParser {
 			return envelopes;
 		}
 
+		@SuppressWarnings({ "unchecked", "rawtypes" })
 		private ChangeEnvelope<?> envelope(int index) {
 			Object[] data = this.data;
 			Object[] old = this.old;
-			return new ChangeEnvelope<>((data != null) ? data[index] : null, (old != null) ? old[index] : null);
+			Object[] rows = this.rows;
+			return new ChangeEnvelope((data != null) ? data[index] : null, (old != null) ? old[index] : null,
+					(rows != null) ? (List) rows[index] : null);
 		}
 
 	}
@@ -329,7 +434,10 @@ public final class NotificationParser {
 				if (type != null && listener.accepts(action)) {
 					RowType rowType = distinct.computeIfAbsent(type, (key) -> new RowType(key, this.jsonMapper
 						.readerFor(key)
-						.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)));
+						.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
+							this.jsonMapper
+								.readerFor(this.jsonMapper.getTypeFactory().constructCollectionType(List.class, key))
+								.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)));
 					if (!types.contains(rowType)) {
 						types.add(rowType);
 					}
@@ -345,8 +453,9 @@ public final class NotificationParser {
 	 *
 	 * @param type the type
 	 * @param reader reads one value of the type, leaving the rest of the payload to the parser
+	 * @param listReader reads a list of values of the type (a statement's {@code rows})
 	 */
-	record RowType(JavaType type, ObjectReader reader) {
+	record RowType(JavaType type, ObjectReader reader, ObjectReader listReader) {
 
 	}
 

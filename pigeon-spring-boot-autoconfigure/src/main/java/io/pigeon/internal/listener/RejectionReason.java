@@ -18,7 +18,13 @@ public enum RejectionReason {
 	 * A payload that is not a Pigeon change, sent to a method that binds one ({@code PigeonEvent}),
 	 * or not JSON at all, sent to a method that binds JSON ({@code (T data)}).
 	 */
-	NOT_A_CHANGE("not-a-change");
+	NOT_A_CHANGE("not-a-change"),
+
+	/**
+	 * Parts of a statement payload with rows whose set is incomplete (a part was lost, say while
+	 * the listener reconnected or its channel's buffer was full): never delivered as if whole.
+	 */
+	INCOMPLETE_ROWS("incomplete-rows");
 
 	private final String tag;
 

@@ -16,7 +16,15 @@ import org.jspecify.annotations.Nullable;
  * (see {@link #carriesCount});</li>
  * <li>a row-level payload of {@link #NOTIFY_PAYLOAD_LIMIT} bytes or more is sent as its head
  * and {@link #OVERFLOW}, the id under which the full payload is stored, instead.</li>
+ * <li>a row-level UPDATE with {@code include-changed} carries {@link #CHANGED};</li>
+ * <li>a trigger with {@code context} carries {@link #CONTEXT}, last;</li>
+ * <li>a statement-level change with {@code include-rows} carries {@link #COUNT},
+ * {@link #PART}, {@link #PARTS} and {@link #ROWS}: one notification per part, each under the
+ * limit (a part holding a single row too large for it overflows as a row payload does).</li>
  * </ul>
+ * The order of the keys after the head is fixed: {@code data}, {@code old}, {@code changed},
+ * then {@code context} for rows; {@code count}, {@code part}, {@code parts}, {@code rows}, then
+ * {@code context} for statements.
  * Internal: not an API.
  */
 public final class PayloadContract {
@@ -81,6 +89,44 @@ public final class PayloadContract {
 	public static final String OVERFLOW = "overflow";
 
 	/**
+	 * {@code "changed"}: the names of the payload's columns whose values differ between the old
+	 * and the new row of an UPDATE, in table order, with {@code include-changed}. Values are
+	 * compared as {@code jsonb}: {@code json} and {@code jsonb} by value, {@code numeric} by
+	 * value ({@code 1.0} equals {@code 1.00}), every other type by its JSON form.
+	 */
+	public static final String CHANGED = "changed";
+
+	/**
+	 * {@code "context"}: an object of the configured keys, each with the text of its custom
+	 * setting when the trigger ran, or {@code null} when unset or empty.
+	 */
+	public static final String CONTEXT = "context";
+
+	/**
+	 * {@code "rows"}: the configured columns of every row a statement touched (the new rows,
+	 * or the old ones of a DELETE), one part of them per notification, with
+	 * {@code include-rows}.
+	 */
+	public static final String ROWS = "rows";
+
+	/**
+	 * {@code "part"}: the part's number, from 1, of a statement payload with rows.
+	 */
+	public static final String PART = "part";
+
+	/**
+	 * {@code "parts"}: how many parts the statement's rows were split into; every part of one
+	 * statement has the same {@code txid} and {@code seq}.
+	 */
+	public static final String PARTS = "parts";
+
+	/**
+	 * The custom setting that silences every Pigeon trigger for the transaction that sets it to
+	 * {@code on} with {@code SET LOCAL} or {@code set_config(..., true)}.
+	 */
+	public static final String SILENCE_SETTING = "pigeon.silence";
+
+	/**
 	 * PostgreSQL refuses a NOTIFY payload of 8000 bytes or more ({@code NOTIFY_PAYLOAD_MAX_LENGTH}
 	 * with the default 8 kB block size), counted in the server encoding, which is what
 	 * {@code octet_length} counts too; a payload that long is sent as an {@link #OVERFLOW}
@@ -111,6 +157,30 @@ public final class PayloadContract {
 	 */
 	public static boolean carriesOld(boolean rowLevel, PigeonAction action, boolean includeOld) {
 		return rowLevel && includeOld && action == PigeonAction.UPDATE;
+	}
+
+	/**
+	 * Return whether a change carries {@link #CHANGED}: a row-level UPDATE of a trigger with
+	 * {@code include-changed}.
+	 * @param rowLevel whether the trigger fires per row
+	 * @param action the change's action
+	 * @param includeChanged whether the trigger is configured with {@code include-changed}
+	 * @return whether {@code changed} appears
+	 */
+	public static boolean carriesChanged(boolean rowLevel, PigeonAction action, boolean includeChanged) {
+		return rowLevel && includeChanged && action == PigeonAction.UPDATE;
+	}
+
+	/**
+	 * Return whether a statement-level change carries {@link #ROWS} (with {@link #PART} and
+	 * {@link #PARTS}): one with {@code include-rows}, which needs the transition table that
+	 * {@link #carriesCount} describes.
+	 * @param rowLevel whether the trigger fires per row
+	 * @param includeRows whether the trigger is configured with {@code include-rows}
+	 * @return whether {@code rows} appears
+	 */
+	public static boolean carriesRows(boolean rowLevel, boolean includeRows) {
+		return !rowLevel && includeRows;
 	}
 
 	/**

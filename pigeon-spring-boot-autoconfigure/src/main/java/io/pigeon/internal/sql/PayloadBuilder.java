@@ -38,6 +38,13 @@ final class PayloadBuilder {
 			+ "(coalesce(nullif(current_setting('pigeon.seq', true), ''), '0')::bigint + 1)::text, true);";
 
 	/**
+	 * The next {@code seq}, as {@link #SEQ_DECLARATION} assigns it, for a function that first
+	 * checks whether it is silenced (an INSTEAD OF function, which has no WHEN clause).
+	 */
+	static final String SEQ_ASSIGNMENT = "seq := set_config('pigeon.seq', "
+			+ "(coalesce(nullif(current_setting('pigeon.seq', true), ''), '0')::bigint + 1)::text, true);";
+
+	/**
 	 * {@code json_build_object} takes at most 100 arguments (PostgreSQL's
 	 * {@code FUNC_MAX_ARGS}), that is 50 key/value pairs.
 	 */
@@ -71,15 +78,20 @@ final class PayloadBuilder {
 		List<String> columns = definition.columns();
 		boolean oldOnUpdate = events.contains(PigeonAction.UPDATE)
 				&& PayloadContract.carriesOld(true, PigeonAction.UPDATE, definition.includeOld());
+		boolean changedOnUpdate = events.contains(PigeonAction.UPDATE)
+				&& PayloadContract.carriesChanged(true, PigeonAction.UPDATE, definition.options().includeChanged());
+		String tail = contextMember(definition);
 		List<PayloadArm> arms = new ArrayList<>();
 		if (events.contains(PigeonAction.DELETE)) {
-			arms.add(new PayloadArm("TG_OP = 'DELETE'", jsonOf("OLD", columns), null));
+			arms.add(new PayloadArm("TG_OP = 'DELETE'", jsonOf("OLD", columns), null, null, tail));
 		}
-		if (oldOnUpdate) {
-			arms.add(new PayloadArm("TG_OP = 'UPDATE'", jsonOf("NEW", columns), jsonOf("OLD", columns)));
+		if (oldOnUpdate || changedOnUpdate) {
+			arms.add(new PayloadArm("TG_OP = 'UPDATE'", jsonOf("NEW", columns), oldOnUpdate ? jsonOf("OLD", columns) : null,
+					changedOnUpdate ? TriggerFilter.changedColumns(definition, "OLD", "NEW") : null, tail));
 		}
-		if (events.contains(PigeonAction.INSERT) || (events.contains(PigeonAction.UPDATE) && !oldOnUpdate)) {
-			arms.add(new PayloadArm(null, jsonOf("NEW", columns), null));
+		if (events.contains(PigeonAction.INSERT)
+				|| (events.contains(PigeonAction.UPDATE) && !oldOnUpdate && !changedOnUpdate)) {
+			arms.add(new PayloadArm(null, jsonOf("NEW", columns), null, null, tail));
 		}
 		StringBuilder body = new StringBuilder();
 		body.append("\thead := ").append(head(definition, "seq", id)).append(";\n");
@@ -118,13 +130,64 @@ final class PayloadBuilder {
 	 * @param id an expression of the event's id, or {@code null} for none
 	 */
 	static String statementPayload(TriggerDefinition definition, @Nullable String id) {
+		return statementHead(definition, id) + contextMember(definition) + " || '}'";
+	}
+
+	/**
+	 * Return an expression of a statement trigger's payload up to its context, without the
+	 * closing brace.
+	 */
+	static String statementHead(TriggerDefinition definition) {
+		return statementHead(definition, null);
+	}
+
+	private static String statementHead(TriggerDefinition definition, @Nullable String id) {
 		StringBuilder payload = new StringBuilder(head(definition, "seq", id));
 		if (TriggerSqlGenerator.countsRows(definition)) {
 			payload.append("\n\t\t|| ").append(nextKey(PayloadContract.COUNT)).append(" || (SELECT count(*) FROM ")
 				.append(SqlIdentifiers.quote(TRANSITION_TABLE))
 				.append(')');
 		}
-		return payload.append(" || '}'").toString();
+		return payload.toString();
+	}
+
+	/**
+	 * Return an expression of the head of a statement payload with rows, without its part
+	 * number: the common head and {@link PayloadContract#COUNT}.
+	 */
+	static String statementRowsHead(TriggerDefinition definition) {
+		return head(definition) + "\n\t\t|| " + nextKey(PayloadContract.COUNT) + " || (SELECT count(*) FROM "
+				+ SqlIdentifiers.quote(TRANSITION_TABLE) + ")";
+	}
+
+	/**
+	 * Return an expression of type {@code text} of one row's JSON object with the payload's
+	 * columns, for a row alias: the form of every element of {@link PayloadContract#ROWS} (and
+	 * of {@code data}), for a set-based writer as well as for a trigger's rows.
+	 * @param definition the trigger
+	 * @param row the row alias
+	 * @return the expression
+	 */
+	static String rowJson(TriggerDefinition definition, String row) {
+		return jsonOf(row, definition.columns()) + "::text";
+	}
+
+	/**
+	 * Return the continuation of a payload with {@link PayloadContract#CONTEXT}, starting with
+	 * {@code " || "}, or an empty string for a trigger without context. Each custom setting is
+	 * read with {@code current_setting(name, true)}: NULL when unset, and an empty string
+	 * (as after a transaction that set it locally ended) reads as NULL too.
+	 * @param definition the trigger
+	 * @return the continuation
+	 */
+	static String contextMember(TriggerDefinition definition) {
+		if (definition.options().context().isEmpty()) {
+			return "";
+		}
+		StringJoiner pairs = new StringJoiner(", ", "json_build_object(", ")");
+		definition.options().context().forEach((key, setting) -> pairs.add(SqlIdentifiers.literal(key)
+				+ ", nullif(current_setting(" + SqlIdentifiers.literal(setting) + ", true), '')"));
+		return " || " + nextKey(PayloadContract.CONTEXT) + " || " + pairs;
 	}
 
 	/**
@@ -134,6 +197,14 @@ final class PayloadBuilder {
 	 */
 	static String nextKey(String key) {
 		return SqlIdentifiers.literal("," + JsonStrings.quote(key) + ":");
+	}
+
+	/**
+	 * The payload's keys common to every notification with the variable {@code seq} and no
+	 * event id (notify payloads), without the closing brace.
+	 */
+	static String head(TriggerDefinition definition) {
+		return head(definition, "seq", null);
 	}
 
 	/**
@@ -193,7 +264,8 @@ final class PayloadBuilder {
 	 * The payload for one kind of row event: {@link PayloadContract#DATA}, and
 	 * {@link PayloadContract#OLD} with include-old.
 	 */
-	private record PayloadArm(@Nullable String condition, String data, @Nullable String old) {
+	private record PayloadArm(@Nullable String condition, String data, @Nullable String old,
+			@Nullable String changed, String tail) {
 
 		void appendTo(StringBuilder body, String indent) {
 			body.append(indent).append("payload := head || ").append(nextKey(PayloadContract.DATA)).append(" || ")
@@ -201,6 +273,14 @@ final class PayloadBuilder {
 			if (this.old != null) {
 				body.append('\n').append(indent).append("\t|| ").append(nextKey(PayloadContract.OLD)).append(" || ")
 					.append(this.old);
+			}
+			if (this.changed != null) {
+				body.append('\n').append(indent).append("\t|| ").append(nextKey(PayloadContract.CHANGED))
+					.append(" || ")
+					.append(this.changed);
+			}
+			if (!this.tail.isEmpty()) {
+				body.append('\n').append(indent).append('\t').append(this.tail.substring(1));
 			}
 			body.append(" || '}';\n");
 		}

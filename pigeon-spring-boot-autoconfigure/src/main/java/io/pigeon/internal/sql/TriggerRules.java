@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.pigeon.PigeonAction;
 import io.pigeon.TriggerLevel;
@@ -29,6 +30,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TriggerRules {
 
+	/**
+	 * The most context keys a payload carries: one {@code json_build_object} takes 50 pairs.
+	 */
+	static final int MAX_CONTEXT_KEYS = 50;
+
+	/**
+	 * A custom setting's name as {@code current_setting} reads it: names separated by dots.
+	 */
+	private static final Pattern CUSTOM_SETTING = Pattern
+		.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)+");
+
 	private TriggerRules() {
 	}
 
@@ -47,6 +59,8 @@ public final class TriggerRules {
 		checkColumns(definition, "columns", definition.columns(), target, violations);
 		checkColumns(definition, "update-of", definition.updateOf(), target, violations);
 		checkDelivery(definition, target, violations);
+		checkOptions(definition, violations);
+		checkColumns(definition, "ignore-columns", definition.options().ignoreColumns(), target, violations);
 		return violations;
 	}
 
@@ -168,10 +182,11 @@ public final class TriggerRules {
 	private static void checkPayload(TriggerDefinition definition, List<TriggerViolation> violations) {
 		boolean rowLevel = definition.level() == TriggerLevel.ROW;
 		if (!PayloadContract.carriesData(rowLevel)) {
-			if (!definition.columns().isEmpty()) {
+			if (!definition.columns().isEmpty() && !definition.options().includeRows()) {
 				violations.add(new TriggerViolation("columns", null,
 						"statement-level payloads carry no row data, so no columns can be chosen",
-						(key) -> "Remove columns, or set '" + key.apply("level") + "' to row."));
+						(key) -> "Remove columns, set '" + key.apply("include-rows") + "' to true, or set '"
+								+ key.apply("level") + "' to row."));
 			}
 			if (definition.includeOld()) {
 				violations.add(new TriggerViolation("include-old", null,
@@ -183,6 +198,164 @@ public final class TriggerRules {
 			violations.add(new TriggerViolation("include-old", null,
 					"include-old sends the old values of an UPDATE, and update is not among the events",
 					(key) -> "Add update to '" + key.apply("events") + "', or remove include-old."));
+		}
+	}
+
+	/**
+	 * The rules of the {@link TriggerOptions}. A condition and the change filters live in the
+	 * trigger's {@code WHEN} clause, which PostgreSQL refuses on INSTEAD OF triggers and which
+	 * cannot read rows at statement level; {@code changed-only} and {@code ignore-columns}
+	 * compare OLD with NEW, which PostgreSQL allows only in a trigger on UPDATE alone.
+	 */
+	private static void checkOptions(TriggerDefinition definition, List<TriggerViolation> violations) {
+		TriggerOptions options = definition.options();
+		boolean rowLevel = definition.level() == TriggerLevel.ROW;
+		boolean insteadOf = definition.timing() == TriggerTiming.INSTEAD_OF;
+		String condition = options.condition();
+		if (condition != null) {
+			if (condition.isBlank()) {
+				violations.add(violation("condition", "the condition is empty",
+						"Write a boolean SQL expression over OLD and NEW, or remove condition."));
+			}
+			else if (enclosureProblem(condition) != null) {
+				violations.add(violation("condition", "the condition is not one expression: " + enclosureProblem(condition),
+						"Write one boolean expression: brackets balanced, no semicolon and no /* comment outside "
+								+ "quotes."));
+			}
+			else if (!rowLevel) {
+				violations.add(new TriggerViolation("condition", null,
+						"statement-level triggers see no row, so a condition over OLD and NEW is not possible",
+						(key) -> "Remove condition, or set '" + key.apply("level") + "' to row."));
+			}
+			else if (insteadOf) {
+				violations.add(new TriggerViolation("condition", null,
+						"PostgreSQL allows no WHEN condition on instead-of triggers",
+						(key) -> "Remove condition, and filter in the listener (@PigeonListener's condition)."));
+			}
+		}
+		checkUpdateFilter(definition, "changed-only", options.changedOnly(), violations);
+		List<String> watched = !definition.updateOf().isEmpty() ? definition.updateOf() : definition.columns();
+		if (options.changedOnly() && !watched.isEmpty() && options.ignoreColumns().containsAll(watched)) {
+			violations.add(new TriggerViolation("ignore-columns", null,
+					"every column changed-only watches is ignored, so the trigger would never fire",
+					(key) -> "Remove those columns from ignore-columns, or watch others with '" + key.apply("columns")
+							+ "' or '" + key.apply("update-of") + "'."));
+		}
+		checkUpdateFilter(definition, "ignore-columns", !options.ignoreColumns().isEmpty(), violations);
+		if (options.includeChanged()) {
+			if (!rowLevel) {
+				violations.add(new TriggerViolation("include-changed", null,
+						"statement-level payloads carry no old and new row to compare",
+						(key) -> "Remove include-changed, or set '" + key.apply("level") + "' to row."));
+			}
+			else if (!definition.events().contains(PigeonAction.UPDATE)) {
+				violations.add(new TriggerViolation("include-changed", null,
+						"include-changed lists the columns an UPDATE changed, and update is not among the events",
+						(key) -> "Add update to '" + key.apply("events") + "', or remove include-changed."));
+			}
+		}
+		if (options.context().size() > MAX_CONTEXT_KEYS) {
+			violations.add(violation("context", "more than " + MAX_CONTEXT_KEYS + " context keys are configured",
+					"Keep at most " + MAX_CONTEXT_KEYS + " keys."));
+		}
+		options.context().forEach((name, setting) -> {
+			String key = "context." + name;
+			if (name.isEmpty()) {
+				violations.add(violation("context", "a context key is empty", "Name every context key."));
+			}
+			else if (!CUSTOM_SETTING.matcher(setting).matches()) {
+				violations.add(violation(key, "\"" + setting + "\" is not the name of a custom setting",
+						"Name a custom setting such as app.user_id: two or more names of letters, digits and "
+								+ "underscores separated by dots."));
+			}
+			else if (setting.toLowerCase(Locale.ROOT).startsWith("pigeon.")) {
+				violations.add(violation(key, "settings under pigeon. are Pigeon's own",
+						"Use a prefix of your own, such as app."));
+			}
+		});
+		if (options.includeRows()) {
+			if (rowLevel) {
+				violations.add(new TriggerViolation("include-rows", null,
+						"include-rows collects the rows of a statement, and the trigger fires per row",
+						(key) -> "Set '" + key.apply("level") + "' to statement, or remove include-rows (row-level "
+								+ "payloads carry their row)."));
+			}
+			else if (!TriggerSqlGenerator.countsRows(definition)) {
+				violations.add(new TriggerViolation("include-rows", null,
+						"include-rows reads the statement's rows from a transition table, which PostgreSQL gives "
+								+ "only to an after trigger on exactly one of insert, update and delete, without "
+								+ "update-of",
+						(key) -> "Set '" + key.apply("timing") + "' to after and '" + key.apply("events")
+								+ "' to one of insert, update and delete, without update-of; or remove include-rows."));
+			}
+		}
+	}
+
+	/**
+	 * The condition is copied into {@code WHEN (...)}: it must not close that bracket, end the
+	 * statement or open a comment that swallows the rest, so that what is installed is the
+	 * condition and nothing else. Quoted strings and identifiers are skipped (a doubled quote
+	 * inside them included); a {@code --} comment is harmless, since a line break follows the
+	 * condition.
+	 * @return what is wrong, or {@code null}
+	 */
+	static @Nullable String enclosureProblem(String condition) {
+		int depth = 0;
+		char quote = 0;
+		for (int i = 0; i < condition.length(); i++) {
+			char c = condition.charAt(i);
+			if (quote != 0) {
+				if (c == quote) {
+					quote = 0;
+				}
+				continue;
+			}
+			if (c == '\'' || c == '"') {
+				quote = c;
+			}
+			else if (c == '-' && condition.startsWith("--", i)) {
+				int end = condition.indexOf('\n', i);
+				if (end < 0) {
+					break;
+				}
+				i = end;
+			}
+			else if (c == '/' && condition.startsWith("/*", i)) {
+				return "it opens a /* comment";
+			}
+			else if (c == ';') {
+				return "it contains a semicolon";
+			}
+			else if (c == '(') {
+				depth++;
+			}
+			else if (c == ')' && --depth < 0) {
+				return "it closes a bracket it did not open";
+			}
+		}
+		if (quote != 0) {
+			return "a quote is not closed";
+		}
+		return (depth != 0) ? "a bracket is not closed" : null;
+	}
+
+	private static void checkUpdateFilter(TriggerDefinition definition, String key, boolean set,
+			List<TriggerViolation> violations) {
+		if (!set) {
+			return;
+		}
+		if (definition.level() != TriggerLevel.ROW || definition.timing() == TriggerTiming.INSTEAD_OF) {
+			violations.add(new TriggerViolation(key, null,
+					key + " compares the old and new row in the trigger's WHEN clause, which only after and before "
+							+ "row-level triggers have",
+					(name) -> "Remove " + key + ", or use a row-level after or before trigger."));
+		}
+		else if (!definition.events().equals(List.of(PigeonAction.UPDATE))) {
+			violations.add(new TriggerViolation(key, null,
+					key + " compares the old and new row in the trigger's WHEN clause, which PostgreSQL allows "
+							+ "only in a trigger on update alone",
+					(name) -> "Set '" + name.apply("events") + "' to [update] and configure another trigger on the "
+							+ "same channel for the other events; or remove " + key + "."));
 		}
 	}
 

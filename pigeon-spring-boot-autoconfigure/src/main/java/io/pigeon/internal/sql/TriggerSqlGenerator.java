@@ -65,6 +65,12 @@ public final class TriggerSqlGenerator {
 	 */
 	static final String OLD_ROWS = "pigeon_old";
 
+	/**
+	 * Bytes of a statement payload with rows kept for its part number, number of parts and
+	 * the brackets around the rows, beside its head and context.
+	 */
+	private static final int PART_HEAD_RESERVE = 64;
+
 	private final String pigeonSchema;
 
 	private final PayloadSink sink;
@@ -117,7 +123,7 @@ public final class TriggerSqlGenerator {
 	 * granted anything on the table (the table stays unreadable to them, payloads hold row
 	 * data) and takes only text, so no code of the writer's runs with its owner's rights. Since
 	 * every role can call it, it accepts only what a trigger function stores: called from a
-	 * trigger, a payload too large to notify that is a JSON object with a row-level action, a
+	 * trigger, a payload too large to notify that is a JSON object with an action, a
 	 * schema, a table and a seq, and whose txid is the caller's own transaction. An installation
 	 * of an earlier version is upgraded in place: the table gains its channel column and the
 	 * one-argument function is dropped (its rows, without a channel, are never delivered). Writing
@@ -141,7 +147,7 @@ public final class TriggerSqlGenerator {
 					END IF;
 					change := $2::jsonb;
 					IF jsonb_typeof(change) IS DISTINCT FROM 'object'
-							OR (change ->> %2$s) NOT IN ('INSERT', 'UPDATE', 'DELETE')
+							OR (change ->> %2$s) NOT IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
 							OR jsonb_typeof(change -> %3$s) IS DISTINCT FROM 'string'
 							OR jsonb_typeof(change -> %4$s) IS DISTINCT FROM 'string'
 							OR jsonb_typeof(change -> %5$s) IS DISTINCT FROM 'number'
@@ -509,8 +515,20 @@ public final class TriggerSqlGenerator {
 	private String rowBody(TriggerDefinition definition) {
 		Set<PigeonAction> events = EnumSet.copyOf(definition.events());
 		StringBuilder body = new StringBuilder();
-		body.append("DECLARE\n\t").append(PayloadBuilder.SEQ_DECLARATION).append("\n\thead text;\n\tpayload text;\n");
-		body.append("BEGIN\n").append(PayloadBuilder.rowPayload(definition)).append(this.sink.handOnRow(definition));
+		if (definition.timing() == TriggerTiming.INSTEAD_OF) {
+			// No WHEN clause on INSTEAD OF: the function checks silencing itself, before it
+			// takes a seq, and still returns the row so that the write counts as done.
+			body.append("DECLARE\n\tseq bigint;\n\thead text;\n\tpayload text;\n");
+			body.append("BEGIN\n\tIF NOT (").append(TriggerFilter.NOT_SILENCED).append(") THEN\n");
+			body.append(rowReturn(definition.timing(), events).replace("\n\t", "\n\t\t").replaceFirst("^\t", "\t\t"));
+			body.append("\tEND IF;\n\t").append(PayloadBuilder.SEQ_ASSIGNMENT).append('\n');
+		}
+		else {
+			body.append("DECLARE\n\t").append(PayloadBuilder.SEQ_DECLARATION)
+				.append("\n\thead text;\n\tpayload text;\n");
+			body.append("BEGIN\n");
+		}
+		body.append(PayloadBuilder.rowPayload(definition)).append(this.sink.handOnRow(definition));
 		body.append(rowReturn(definition.timing(), events));
 		return body.append("END\n").toString();
 	}
@@ -533,10 +551,76 @@ public final class TriggerSqlGenerator {
 	}
 
 	private String statementBody(TriggerDefinition definition) {
+		if (definition.options().includeRows()) {
+			return statementRowsBody(definition);
+		}
 		StringBuilder body = new StringBuilder();
+		if (!definition.options().context().isEmpty()) {
+			// Custom settings can be of any length: such a payload can reach the limit, so it is
+			// handed on as a row payload is, overflowing instead of failing the write.
+			body.append("DECLARE\n\t").append(PayloadBuilder.SEQ_DECLARATION)
+				.append("\n\thead text;\n\tpayload text;\nBEGIN\n");
+			body.append("\thead := ").append(PayloadBuilder.statementHead(definition));
+			body.append(";\n\tpayload := head").append(PayloadBuilder.contextMember(definition)).append(" || '}';\n");
+			body.append(this.sink.handOnRow(definition));
+			body.append("\tRETURN NULL;\n");
+			return body.append("END\n").toString();
+		}
 		body.append("DECLARE\n\t").append(PayloadBuilder.SEQ_DECLARATION).append("\nBEGIN\n");
 		body.append(this.sink.handOnStatement(definition, PayloadBuilder.statementPayload(definition)));
 		body.append("\tRETURN NULL;\n");
+		return body.append("END\n").toString();
+	}
+
+	/**
+	 * The statement function with rows: the rows of the transition table, as JSON texts, are
+	 * gathered into parts that each fit a notification with the head, then each part is handed
+	 * on as a row payload is ({@link PayloadSink#handOnRow}), so that a part holding one row too
+	 * large for a notification overflows instead of failing the write. Every part has the
+	 * statement's seq, its number and the number of parts. Appending to an array variable is
+	 * done in place by PL/pgSQL, so the rows are copied once into their part.
+	 */
+	private String statementRowsBody(TriggerDefinition definition) {
+		String budget = (PayloadContract.NOTIFY_PAYLOAD_LIMIT - 1 - PART_HEAD_RESERVE)
+				+ " - octet_length(base) - octet_length(tail)";
+		StringBuilder body = new StringBuilder();
+		body.append("DECLARE\n\t").append(PayloadBuilder.SEQ_DECLARATION).append('\n');
+		body.append("""
+					base text;
+					tail text;
+					head text;
+					payload text;
+					line text;
+					lines text[] := '{}';
+					size integer := 0;
+					budget integer;
+					parts text[] := '{}';
+				BEGIN
+				""");
+		body.append("\tbase := ").append(PayloadBuilder.statementRowsHead(definition)).append(";\n");
+		String context = PayloadBuilder.contextMember(definition);
+		body.append("\ttail := ").append(context.isEmpty() ? "''" : context.substring(4)).append(" || '}';\n");
+		body.append("\tbudget := ").append(budget).append(";\n");
+		body.append("\tFOR line IN SELECT ").append(PayloadBuilder.rowJson(definition, "r")).append(" FROM ")
+			.append(SqlIdentifiers.quote(PayloadBuilder.TRANSITION_TABLE)).append(" AS r LOOP\n");
+		body.append("""
+						IF size > 0 AND size + octet_length(line) + 1 > budget THEN
+							parts := parts || array_to_string(lines, ',');
+							lines := '{}';
+							size := 0;
+						END IF;
+						lines := lines || line;
+						size := size + octet_length(line) + 1;
+					END LOOP;
+					parts := parts || array_to_string(lines, ',');
+					FOR part IN 1 .. cardinality(parts) LOOP
+				""");
+		body.append("\t\thead := base || ").append(PayloadBuilder.nextKey(PayloadContract.PART)).append(" || part || ")
+			.append(PayloadBuilder.nextKey(PayloadContract.PARTS)).append(" || cardinality(parts);\n");
+		body.append("\t\tpayload := head || ").append(PayloadBuilder.nextKey(PayloadContract.ROWS))
+			.append(" || '[' || parts[part] || ']' || tail;\n");
+		body.append(this.sink.handOnRow(definition).replaceAll("(?m)^\t", "\t\t"));
+		body.append("\tEND LOOP;\n\tRETURN NULL;\n");
 		return body.append("END\n").toString();
 	}
 
@@ -581,6 +665,7 @@ public final class TriggerSqlGenerator {
 		StringBuilder sql = new StringBuilder(command).append(SqlIdentifiers.quote(definition.name())).append('\n');
 		sql.append(timing(definition.timing())).append(' ').append(events).append(" ON ");
 		sql.append(qualified(definition.schema(), definition.table())).append('\n');
+		String when = TriggerFilter.whenCondition(definition);
 		if (countsRows(definition)) {
 			String transition = (definition.events().get(0) == PigeonAction.DELETE) ? "OLD" : "NEW";
 			sql.append("REFERENCING ").append(transition).append(" TABLE AS ")
@@ -588,6 +673,9 @@ public final class TriggerSqlGenerator {
 				.append('\n');
 		}
 		sql.append("FOR EACH ").append(definition.level().name()).append('\n');
+		if (when != null) {
+			sql.append("WHEN (").append(when).append(")\n");
+		}
 		sql.append("EXECUTE FUNCTION ").append(qualified(definition.schema(), definition.function())).append("()");
 		return sql.toString();
 	}

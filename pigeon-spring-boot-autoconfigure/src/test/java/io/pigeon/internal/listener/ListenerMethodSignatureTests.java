@@ -45,6 +45,14 @@ class ListenerMethodSignatureTests {
 	}
 
 	@Test
+	void listIsTheRowsOfAStatement() {
+		assertThat(of("rows", List.class)).satisfies((signature) -> {
+			assertThat(signature.kind()).isEqualTo(Kind.ROWS);
+			assertThat(signature.dataType().resolve()).isEqualTo(Item.class);
+		});
+	}
+
+	@Test
 	void stringIsTheRawPayload() {
 		assertThat(of("payload", String.class).kind()).isEqualTo(Kind.PAYLOAD);
 		assertThat(of("channelAndPayload", String.class, String.class).kind()).isEqualTo(Kind.CHANNEL_AND_PAYLOAD);
@@ -86,7 +94,7 @@ class ListenerMethodSignatureTests {
 			.withMessageStartingWith(
 					"@PigeonListener method 'io.pigeon.internal.listener.ListenerMethodSignatureTests.Listeners." + name + "(")
 			.withMessageContaining("has an unsupported parameter list: declare (PigeonEvent<T> event), (T data), "
-					+ "(String payload) or (String channel, String payload)");
+					+ "(List<T> rows), (String payload) or (String channel, String payload)");
 	}
 
 	private static ListenerMethodSignature of(String name, Class<?>... parameterTypes) {
@@ -114,6 +122,9 @@ class ListenerMethodSignatureTests {
 		}
 
 		void node(JsonNode data) {
+		}
+
+		void rows(List<Item> rows) {
 		}
 
 		void payload(String payload) {

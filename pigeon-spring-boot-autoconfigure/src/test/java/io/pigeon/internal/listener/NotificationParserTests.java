@@ -66,6 +66,21 @@ class NotificationParserTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void readsTheChangedColumnsTheContextAndTheRowsOfAPart() {
+		IncomingNotification update = this.parser.parse("ch", "{\"action\":\"UPDATE\",\"schema\":\"s\",\"table\":\"t\","
+				+ "\"data\":{\"id\":1},\"changed\":[\"price\", \"status\"],\"context\":{\"user\" : \"42\", \"request\" : null}}");
+		assertThat(update.changed()).containsExactly("price", "status");
+		assertThat(update.context()).containsEntry("user", "42").containsEntry("request", null).hasSize(2);
+		assertThat(update.isPart()).isFalse();
+		IncomingNotification part = this.parser.parse("ch", "{\"action\":\"UPDATE\",\"schema\":\"s\",\"table\":\"t\","
+				+ "\"count\":2,\"part\":1,\"parts\":1,\"rows\":[" + ROW + "," + ROW + "]}", rowTypes("item"));
+		assertThat(part.isPart()).isTrue();
+		assertThat(part.part()).isEqualTo(1);
+		assertThat((List<Object>) part.envelope(itemType()).rows()).containsExactly(item(), item());
+	}
+
+	@Test
 	void actionIsReadWhateverItsCase() {
 		assertThat(this.parser.parse("ch", "{\"action\":\"delete\",\"schema\":\"s\",\"table\":\"t\"}").action())
 			.isEqualTo(PigeonAction.DELETE);

@@ -1,6 +1,7 @@
 package io.pigeon.internal.sql;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import io.pigeon.PigeonAction;
@@ -52,6 +53,57 @@ class TriggerRulesTests {
 		assertThat(violations.get(0).fix((key) -> "pigeon.x." + key))
 			.isEqualTo("Set 'pigeon.x.level' to statement, or remove truncate.");
 		assertThat(violations.get(1).problem()).isEqualTo("insert is listed twice");
+	}
+
+	@Test
+	void triggerOptionsFollowTheRulesOfTheWhenClauseAndOfThePayload() {
+		TriggerDefinition update = trigger(ROW, AFTER, UPDATE);
+		assertThat(TriggerRules.check(update.withOptions(new TriggerOptions("NEW.id > 0", true, List.of("name"), true,
+				Map.of("user", "app.user_id"), false)), TABLE)).isEmpty();
+		assertThat(TriggerRules.check(trigger(ROW, AFTER, INSERT, UPDATE).withOptions(new TriggerOptions(" ", true,
+				List.of("nope"), true, Map.of("user", "user_id", "x", "pigeon.silence"), true)), TABLE))
+			.extracting(TriggerViolation::location)
+			.containsExactlyInAnyOrder("condition", "changed-only", "ignore-columns", "context.user", "context.x",
+					"include-rows", "ignore-columns[0]");
+		assertThat(TriggerRules.check(trigger(STATEMENT, AFTER, UPDATE).withOptions(new TriggerOptions("true", false,
+				List.of(), true, Map.of(), true)), TABLE))
+			.extracting(TriggerViolation::location)
+			.containsExactly("condition", "include-changed");
+		assertThat(TriggerRules.check(trigger(ROW, INSTEAD_OF, UPDATE).withOptions(new TriggerOptions("true", true,
+				List.of(), false, Map.of(), false)), VIEW))
+			.extracting(TriggerViolation::location)
+			.containsExactly("condition", "changed-only");
+		assertThat(TriggerRules.check(trigger(STATEMENT, AFTER, INSERT, UPDATE).withOptions(new TriggerOptions(null,
+				false, List.of(), false, Map.of(), true)), TABLE))
+			.extracting(TriggerViolation::location)
+			.containsExactly("include-rows");
+	}
+
+	@Test
+	void aConditionMustStayInsideItsWhenClause() {
+		assertThat(TriggerRules.enclosureProblem("NEW.note <> ')' AND (NEW.\"a;b\" = 'it''s;') -- done ) ;")).isNull();
+		assertThat(TriggerRules.enclosureProblem("true) EXECUTE FUNCTION evil(")).isEqualTo(
+				"it closes a bracket it did not open");
+		assertThat(TriggerRules.enclosureProblem("true; DROP TABLE x")).isEqualTo("it contains a semicolon");
+		assertThat(TriggerRules.enclosureProblem("true /* x")).isEqualTo("it opens a /* comment");
+		assertThat(TriggerRules.enclosureProblem("(true")).isEqualTo("a bracket is not closed");
+		assertThat(TriggerRules.enclosureProblem("NEW.a = 'x")).isEqualTo("a quote is not closed");
+		assertThat(TriggerRules.check(trigger(ROW, AFTER, UPDATE).withOptions(new TriggerOptions("true) OR (true",
+				false, List.of(), false, Map.of(), false)), TABLE)).extracting(TriggerViolation::location)
+			.containsExactly("condition");
+	}
+
+	@Test
+	void statementRowsAllowColumnsAndChangedOnlyMustWatchAColumnItDoesNotIgnore() {
+		TriggerDefinition rows = new TriggerDefinition("public", "items", "t", "f", "items", List.of("id"), false,
+				STATEMENT, List.of(UPDATE), List.of(), AFTER, new TriggerOptions(null, false, List.of(), false,
+						Map.of(), true));
+		assertThat(TriggerRules.check(rows, TABLE)).isEmpty();
+		TriggerDefinition ignoringAll = new TriggerDefinition("public", "items", "t", "f", "items", List.of("name"),
+				false, ROW, List.of(UPDATE), List.of(), AFTER, new TriggerOptions(null, true, List.of("name"), false,
+						Map.of(), false));
+		assertThat(TriggerRules.check(ignoringAll, TABLE)).extracting(TriggerViolation::location)
+			.containsExactly("ignore-columns");
 	}
 
 	@Test

@@ -64,7 +64,7 @@ class TriggerSqlGeneratorTests {
 					END IF;
 					change := $2::jsonb;
 					IF jsonb_typeof(change) IS DISTINCT FROM 'object'
-							OR (change ->> 'action') NOT IN ('INSERT', 'UPDATE', 'DELETE')
+							OR (change ->> 'action') NOT IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
 							OR jsonb_typeof(change -> 'schema') IS DISTINCT FROM 'string'
 							OR jsonb_typeof(change -> 'table') IS DISTINCT FROM 'string'
 							OR jsonb_typeof(change -> 'seq') IS DISTINCT FROM 'number'
@@ -111,7 +111,7 @@ class TriggerSqlGeneratorTests {
 					END IF;
 					change := $2::jsonb;
 					IF jsonb_typeof(change) IS DISTINCT FROM 'object'
-							OR (change ->> 'action') NOT IN ('INSERT', 'UPDATE', 'DELETE')
+							OR (change ->> 'action') NOT IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
 							OR jsonb_typeof(change -> 'schema') IS DISTINCT FROM 'string'
 							OR jsonb_typeof(change -> 'table') IS DISTINCT FROM 'string'
 							OR jsonb_typeof(change -> 'seq') IS DISTINCT FROM 'number'
@@ -162,6 +162,7 @@ class TriggerSqlGeneratorTests {
 				CREATE TRIGGER "pigeon_items_notify"
 				AFTER INSERT OR UPDATE OR DELETE ON "public"."items"
 				FOR EACH ROW
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."pigeon_items_notify_fn"()""");
 	}
 
@@ -229,6 +230,7 @@ class TriggerSqlGeneratorTests {
 				CREATE TRIGGER "pigeon_items_notify"
 				BEFORE INSERT OR UPDATE OR DELETE ON "public"."items"
 				FOR EACH ROW
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."pigeon_items_notify_fn"()""");
 	}
 
@@ -258,6 +260,7 @@ class TriggerSqlGeneratorTests {
 				CREATE TRIGGER "items_before_update"
 				BEFORE UPDATE OF "item_description", "price" ON "public"."items"
 				FOR EACH ROW
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."items_before_update_fn"()""");
 		assertThat(body(this.generator.createFunction(definition))).isEqualTo("""
 					payload := head || ',"data":' || to_json(NEW) || '}';
@@ -278,6 +281,7 @@ class TriggerSqlGeneratorTests {
 				CREATE TRIGGER "t"
 				AFTER INSERT OR UPDATE OF "price" OR DELETE ON "public"."items"
 				FOR EACH ROW
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."f"()""");
 	}
 
@@ -385,6 +389,7 @@ class TriggerSqlGeneratorTests {
 				CREATE TRIGGER "MiXeD"
 				BEFORE INSERT OR UPDATE OF "items; drop table x" ON "Order Items"."it""ems"
 				FOR EACH ROW
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "Order Items"."items; drop table x"()""");
 		assertThat(this.generator.createFunction(definition)).isEqualTo("""
 				CREATE FUNCTION "Order Items"."items; drop table x"()
@@ -435,6 +440,7 @@ class TriggerSqlGeneratorTests {
 				AFTER UPDATE ON "public"."items"
 				REFERENCING NEW TABLE AS "pigeon_rows"
 				FOR EACH STATEMENT
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."pigeon_items_notify_fn"()""");
 		assertThat(this.generator.createFunction(definition)).isEqualTo("""
 				CREATE FUNCTION "public"."pigeon_items_notify_fn"()
@@ -474,6 +480,7 @@ class TriggerSqlGeneratorTests {
 				CREATE TRIGGER "pigeon_items_notify"
 				AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "public"."items"
 				FOR EACH STATEMENT
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."pigeon_items_notify_fn"()""");
 		assertThat(this.generator.createFunction(definition)).endsWith("""
 				BEGIN
@@ -507,6 +514,7 @@ class TriggerSqlGeneratorTests {
 				CREATE TRIGGER "pigeon_items_notify"
 				AFTER TRUNCATE ON "public"."items"
 				FOR EACH STATEMENT
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."pigeon_items_notify_fn"()""");
 	}
 

@@ -17,6 +17,7 @@ import io.pigeon.internal.listener.ListenerMetrics.ChannelMetrics;
 import io.pigeon.internal.listener.MethodListenerAdapter;
 import io.pigeon.internal.listener.NotificationParser;
 import io.pigeon.internal.listener.RejectedNotificationException;
+import io.pigeon.internal.listener.StatementRowsAssembler;
 import io.pigeon.internal.listener.notify.DroppedNotificationsReporter.ChannelDrops;
 import org.jspecify.annotations.Nullable;
 
@@ -61,6 +62,8 @@ final class ChannelDispatcher {
 
 	private final ListenerGates gates;
 
+	private final StatementRowsAssembler assembler;
+
 	// One instance for the thread's life: a method reference per delivery would allocate each time.
 	private final ListenerGates.Invoker invoker = this::invoke;
 
@@ -77,6 +80,7 @@ final class ChannelDispatcher {
 		this.metrics = metrics;
 		this.drops = drops;
 		this.rejections = new NotificationRejections(channel, metrics);
+		this.assembler = new StatementRowsAssembler(parser.jsonMapper(), this.rejections::rejected);
 		this.failureHandler = failureHandler;
 		this.observer = observer;
 		this.thread = new ExecutorWorker("pigeon-channel-" + channel);
@@ -168,6 +172,7 @@ final class ChannelDispatcher {
 			dispatchUntilClosed();
 		}
 		finally {
+			this.assembler.interrupt();
 			this.gates.close();
 		}
 	}
@@ -210,7 +215,23 @@ final class ChannelDispatcher {
 	private void deliver(String payload) {
 		IncomingNotification notification;
 		try {
-			notification = this.parser.parse(this.channel, payload, this.rowTypes);
+			// a part's rows are bound once, in the whole payload, not part by part
+			boolean mayBePart = StatementRowsAssembler.mayBePart(payload);
+			notification = this.parser.parse(this.channel, payload,
+					mayBePart ? NotificationParser.RowTypes.NONE : this.rowTypes);
+			if (notification.isPart()) {
+				String whole = this.assembler.add(notification);
+				if (whole == null) {
+					return;
+				}
+				notification = this.parser.parse(this.channel, whole, this.rowTypes);
+			}
+			else {
+				this.assembler.interrupt();
+				if (mayBePart) {
+					notification = this.parser.parse(this.channel, payload, this.rowTypes);
+				}
+			}
 		}
 		catch (RejectedNotificationException ex) {
 			this.rejections.rejected(ex, payload);

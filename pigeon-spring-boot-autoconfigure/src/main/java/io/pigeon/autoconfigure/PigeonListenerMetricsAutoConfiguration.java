@@ -63,7 +63,7 @@ public final class PigeonListenerMetricsAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		DurableMetrics pigeonDurableMetrics(MeterRegistry meterRegistry) {
+		DurableMetrics pigeonDurableDeliveryMetrics(MeterRegistry meterRegistry) {
 			return new MicrometerDurableMetrics(meterRegistry);
 		}
 

@@ -646,6 +646,7 @@ public final class TriggerSqlGenerator {
 					sql.append(old ? " " : "").append("NEW TABLE AS ").append(SqlIdentifiers.quote(NEW_ROWS));
 				}
 				sql.append("\nFOR EACH STATEMENT\n");
+				sql.append("WHEN (").append(TriggerFilter.NOT_SILENCED).append(")\n");
 				sql.append("EXECUTE FUNCTION ").append(qualified(definition.schema(), definition.function())).append("()");
 				statements.add(sql);
 			}

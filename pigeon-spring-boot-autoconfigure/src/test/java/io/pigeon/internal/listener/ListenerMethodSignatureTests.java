@@ -63,8 +63,8 @@ class ListenerMethodSignatureTests {
 		ListenerMethodSignature signature = of("batch", List.class);
 		assertThat(signature.kind()).isEqualTo(Kind.BATCH);
 		assertThat(signature.dataType().resolve()).isEqualTo(Item.class);
-		// Any other List stays a row type, as before batches existed.
-		assertThat(of("items", List.class).kind()).isEqualTo(Kind.DATA);
+		// Any other List is a statement's rows (a JSON array that is not a change is bound whole).
+		assertThat(of("items", List.class).kind()).isEqualTo(Kind.ROWS);
 	}
 
 	@Test

@@ -77,16 +77,19 @@ class DurableTriggerSqlGeneratorTests {
 				AFTER INSERT ON "public"."items"
 				REFERENCING NEW TABLE AS "pigeon_new"
 				FOR EACH STATEMENT
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."items_log_fn"();
 				CREATE OR REPLACE TRIGGER "items_log_update"
 				AFTER UPDATE ON "public"."items"
 				REFERENCING OLD TABLE AS "pigeon_old" NEW TABLE AS "pigeon_new"
 				FOR EACH STATEMENT
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."items_log_fn"();
 				CREATE OR REPLACE TRIGGER "items_log_delete"
 				AFTER DELETE ON "public"."items"
 				REFERENCING OLD TABLE AS "pigeon_old"
 				FOR EACH STATEMENT
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."items_log_fn"()""");
 		assertThat(TriggerSqlGenerator.triggerNames(definition, Kind.TABLE)).containsExactly("items_log",
 				"items_log_update", "items_log_delete");
@@ -108,6 +111,7 @@ class DurableTriggerSqlGeneratorTests {
 				AFTER UPDATE ON "public"."items"
 				REFERENCING NEW TABLE AS "pigeon_new"
 				FOR EACH STATEMENT
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."items_log_fn"()""");
 	}
 
@@ -143,6 +147,7 @@ class DurableTriggerSqlGeneratorTests {
 				CREATE TRIGGER "items_log"
 				AFTER UPDATE OF "name" ON "public"."items"
 				FOR EACH ROW
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."items_log_fn"()""");
 	}
 
@@ -155,6 +160,7 @@ class DurableTriggerSqlGeneratorTests {
 				CREATE TRIGGER "items_log"
 				AFTER INSERT OR DELETE ON "public"."items"
 				FOR EACH ROW
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."items_log_fn"()""");
 		assertThat(this.generator.createFunction(definition, Kind.PARTITIONED_TABLE))
 			.contains("\tIF TG_OP = 'DELETE' THEN\n\t\tpayload := head || ',\"data\":' || to_json(OLD) || '}';\n")
@@ -184,6 +190,7 @@ class DurableTriggerSqlGeneratorTests {
 				AFTER DELETE ON "public"."items"
 				REFERENCING OLD TABLE AS "pigeon_rows"
 				FOR EACH STATEMENT
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."items_log_fn"()""");
 	}
 

@@ -87,31 +87,6 @@ public final class TriggerRules {
 							+ "' to notify."));
 			return;
 		}
-		TriggerOptions options = definition.options();
-		List<String> unsupported = new java.util.ArrayList<>();
-		if (options.condition() != null) {
-			unsupported.add("condition");
-		}
-		if (options.changedOnly()) {
-			unsupported.add("changed-only");
-		}
-		if (!options.ignoreColumns().isEmpty()) {
-			unsupported.add("ignore-columns");
-		}
-		if (options.includeChanged()) {
-			unsupported.add("include-changed");
-		}
-		if (!options.context().isEmpty()) {
-			unsupported.add("context");
-		}
-		if (options.includeRows()) {
-			unsupported.add("include-rows");
-		}
-		for (String key : unsupported) {
-			// Refused rather than ignored: a durable trigger would otherwise log what the key excludes.
-			violations.add(new TriggerViolation(key, null, "'" + key + "' is not supported with delivery: durable yet",
-					(path) -> "Remove '" + path.apply(key) + "', or set '" + path.apply("delivery") + "' to notify."));
-		}
 		TriggerTarget.Kind kind = (target != null) ? target.kind() : null;
 		List<String> names = TriggerSqlGenerator.triggerNames(definition, kind);
 		for (String name : names.subList(1, names.size())) {

@@ -319,19 +319,27 @@ public final class TriggerSqlGenerator {
 	 */
 	public List<String> filterChecks(TriggerDefinition definition) {
 		validate(definition);
-		String filter = TriggerFilter.rowFilter(definition, "old", "new");
-		if (filter == null) {
+		if (!definition.options().filters()) {
 			return List.of();
 		}
 		List<String> checks = new ArrayList<>();
 		checks.add("SET LOCAL search_path = pg_catalog, pg_temp");
 		String row = "(SELECT (NULL::" + qualified(definition.schema(), definition.table()) + ").*) AS ";
 		for (PigeonAction event : EnumSet.copyOf(definition.events())) {
-			String from = switch (event) {
-				case INSERT -> row + SqlIdentifiers.quote("new");
-				case DELETE -> row + SqlIdentifiers.quote("old");
-				default -> row + SqlIdentifiers.quote("new") + " CROSS JOIN " + row + SqlIdentifiers.quote("old");
-			};
+			String from;
+			@Nullable String filter;
+			if (pairs(definition, event)) {
+				String type = qualified(definition.schema(), definition.table());
+				from = "(SELECT NULL::" + type + " AS pigeon_row) pigeon_new CROSS JOIN (SELECT NULL::" + type
+						+ " AS pigeon_row) pigeon_old\nCROSS JOIN LATERAL (SELECT (pigeon_new.pigeon_row).*) AS \"new\"\n"
+						+ "CROSS JOIN LATERAL (SELECT (pigeon_old.pigeon_row).*) AS \"old\"";
+				filter = TriggerFilter.rowFilter(definition, "old", "new", "pigeon_old.pigeon_row",
+						"pigeon_new.pigeon_row");
+			}
+			else {
+				from = row + SqlIdentifiers.quote((event == PigeonAction.DELETE) ? "old" : "new");
+				filter = TriggerFilter.rowFilter(definition, "old", "new", "old.*", "new.*");
+			}
 			checks.add("EXPLAIN (COSTS OFF) SELECT FROM " + from + "\nWHERE " + filter);
 		}
 		return checks;
@@ -553,19 +561,25 @@ public final class TriggerSqlGenerator {
 				+ (old ? " || " + PayloadBuilder.nextKey(PayloadContract.OLD) + " || e.pigeon_old" : "")
 				+ (changed ? " || " + PayloadBuilder.nextKey(PayloadContract.CHANGED) + " || e.pigeon_changed" : "")
 				+ (definition.options().context().isEmpty() ? "" : " || " + CONTEXT_VARIABLE) + " || '}'";
-		String filter = TriggerFilter.rowFilter(definition, "old", "new");
+		String filter = pairs(definition, event)
+				? TriggerFilter.rowFilter(definition, "old", "new", "pigeon_old.pigeon_row", "pigeon_new.pigeon_row")
+				: TriggerFilter.rowFilter(definition, "old", "new", "old.*", "new.*");
 		String where = (filter != null) ? "\n" + indent + "\tWHERE " + filter.replace("\n", "\n" + indent + "\t") : "";
 		String rows;
 		if (pairs(definition, event) && namesRows(definition)) {
-			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, row_number() OVER (ORDER BY n.pigeon_n)"
-					+ " AS pigeon_n, " + rowJson("new", columns) + " AS pigeon_data"
-					+ (old ? ", " + rowJson("old", columns) + " AS pigeon_old" : "")
-					+ (changed ? ", " + TriggerFilter.changedColumns(definition, "old", "new") + " AS pigeon_changed" : "")
-					+ "\n" + indent + "\tFROM " + numberedRows(NEW_ROWS) + " n\n" + indent + "\tJOIN "
-					+ numberedRows(OLD_ROWS) + " o USING (pigeon_n)\n" + indent
-					+ "\tCROSS JOIN LATERAL (SELECT (n.pigeon_row).*) AS \"new\"\n" + indent
-					+ "\tCROSS JOIN LATERAL (SELECT (o.pigeon_row).*) AS \"old\"" + where + "\n" + indent
-					+ "\tORDER BY n.pigeon_n) e";
+			// whole rows as pigeon_new.pigeon_row: "new" alone would mean a column of that name
+			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, row_number() OVER (ORDER BY pigeon_new.pigeon_n)"
+					+ " AS pigeon_n, " + (columns.isEmpty() ? "to_json(pigeon_new.pigeon_row)" : rowJson("new", columns))
+					+ " AS pigeon_data"
+					+ (old ? ", " + (columns.isEmpty() ? "to_json(pigeon_old.pigeon_row)" : rowJson("old", columns))
+							+ " AS pigeon_old" : "")
+					+ (changed ? ", " + TriggerFilter.changedColumns(definition, "pigeon_old.pigeon_row",
+							"pigeon_new.pigeon_row") + " AS pigeon_changed" : "")
+					+ "\n" + indent + "\tFROM " + numberedRows(NEW_ROWS) + " pigeon_new\n" + indent + "\tJOIN "
+					+ numberedRows(OLD_ROWS) + " pigeon_old USING (pigeon_n)\n" + indent
+					+ "\tCROSS JOIN LATERAL (SELECT (pigeon_new.pigeon_row).*) AS \"new\"\n" + indent
+					+ "\tCROSS JOIN LATERAL (SELECT (pigeon_old.pigeon_row).*) AS \"old\"" + where + "\n" + indent
+					+ "\tORDER BY pigeon_new.pigeon_n) e";
 		}
 		else if (old) {
 			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, n.pigeon_n, n.pigeon_data, o.pigeon_data AS pigeon_old\n"

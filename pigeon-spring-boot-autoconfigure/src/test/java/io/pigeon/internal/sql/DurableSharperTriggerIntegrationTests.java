@@ -54,7 +54,7 @@ class DurableSharperTriggerIntegrationTests {
 		// columns named like the set-based function's variables and aliases
 		this.schema.execute("CREATE TABLE " + this.items + " (id int PRIMARY KEY, name text, v int, price numeric(10, 2),"
 				+ " attributes jsonb, updated_at timestamptz, seq int, written int, pigeon_context text, n int,"
-				+ " pigeon_n int, pigeon_row int, "new" int, "old" int)");
+				+ " pigeon_n int, pigeon_row int, \"new\" int, \"old\" int)");
 	}
 
 	@AfterEach

@@ -70,7 +70,9 @@ public final class TriggerRules {
 	 * are read in commit order rests on the row lock the write holds when an AFTER trigger
 	 * runs (a BEFORE INSERT or an INSTEAD OF trigger runs before or without one). The further
 	 * PostgreSQL triggers of a set-based one ({@code <name>_update}, ...) must fit
-	 * PostgreSQL's name limit too.
+	 * PostgreSQL's name limit too. The {@link TriggerOptions} follow the same rules as for
+	 * notify triggers: a set-based trigger applies its filter in its {@code INSERT ... SELECT}
+	 * ({@link TriggerSqlGenerator}).
 	 */
 	private static void checkDelivery(TriggerDefinition definition, @Nullable TriggerTarget target,
 			List<TriggerViolation> violations) {

@@ -135,6 +135,15 @@ class TriggerOptionsInstallIntegrationTests extends InstallIntegrationTestSuppor
 			sql("INSERT INTO " + this.orders + " (id) VALUES (5), (50)");
 			assertThat(rows("SELECT payload::json -> 'data' ->> 'id' FROM " + this.schema + ".pigeon_log"))
 				.containsExactly("50");
+			// checksummed like every trigger: validate accepts it, and a changed condition reinstalls it
+			start(concat(table("orders", "name=watch", "delivery=durable", "events=insert",
+					"condition=public." + function + "(NEW.id)"), "pigeon.install.mode=validate"));
+			InstallSummary changed = install(table("orders", "name=watch", "delivery=durable", "events=insert",
+					"condition=NOT public." + function + "(NEW.id)"));
+			assertThat(changed.installed()).isEqualTo(1);
+			sql("INSERT INTO " + this.orders + " (id) VALUES (6), (60)");
+			assertThat(rows("SELECT payload::json -> 'data' ->> 'id' FROM " + this.schema + ".pigeon_log ORDER BY id"))
+				.containsExactly("50", "6");
 		}
 		finally {
 			sql("DROP FUNCTION public." + function + "(int)");

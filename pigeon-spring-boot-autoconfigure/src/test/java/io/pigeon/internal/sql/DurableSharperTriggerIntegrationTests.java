@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import io.pigeon.PigeonAction;
 import io.pigeon.TriggerDelivery;
@@ -93,6 +94,32 @@ class DurableSharperTriggerIntegrationTests {
 			.containsExactly(100, 200, 300, 400, 500);
 		assertThat(events()).extracting((event) -> event.payload().get("data").get("v").intValue())
 			.containsExactly(101, 201, 301, 401, 501);
+	}
+
+	@Test
+	void filteredBulkUpdateIsStillOneFunctionCallPerStatement() throws SQLException {
+		this.schema.execute("INSERT INTO " + this.items + " (id, v) SELECT i, i FROM generate_series(1, 10000) i");
+		TriggerDefinition definition = durable(List.of("id", "v"), List.of(UPDATE), List.of(),
+				options("NEW.v % 2 = 0", true, List.of("updated_at"), true, ordered("user", "app.user_id")));
+		this.schema.install(definition);
+		Connection connection = this.schema.connection();
+		connection.setAutoCommit(false);
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SET LOCAL track_functions = 'all'");
+			assertThat(statement.executeUpdate("UPDATE " + this.items + " SET v = v + 1")).isEqualTo(10000);
+			assertThat(this.schema.queryLong("SELECT pg_stat_get_xact_function_calls(" + SqlIdentifiers.literal(
+					SqlIdentifiers.qualified(definition.schema(), definition.function()) + "()") + "::regprocedure)"))
+				.isOne();
+			connection.commit();
+		}
+		finally {
+			connection.setAutoCommit(true);
+		}
+		List<LoggedEvent> events = events();
+		assertThat(events).hasSize(5000)
+			.allSatisfy((event) -> assertThat(event.payload().get("changed").toString()).isEqualTo("[\"v\"]"));
+		assertThat(events).extracting((event) -> event.payload().get("seq").longValue())
+			.containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 5000).boxed().toList());
 	}
 
 	@Test

@@ -82,7 +82,11 @@ final class CatalogValidator {
 		}
 		String pigeonSchema = (this.settings.schema() != null) ? this.settings.schema() : catalog.currentSchema();
 		if (pigeonSchema != null) {
-			new TriggerTrial(connection, new TriggerSqlGenerator(pigeonSchema)).check(trials, problems);
+			Map<Trigger, TriggerTarget.@Nullable Kind> kinds = new HashMap<>();
+			for (Trigger trial : trials) {
+				kinds.put(trial, catalog.kind(trial.definition().schema(), trial.definition().table()));
+			}
+			new TriggerTrial(connection, new TriggerSqlGenerator(pigeonSchema), kinds::get).check(trials, problems);
 		}
 		return problems;
 	}

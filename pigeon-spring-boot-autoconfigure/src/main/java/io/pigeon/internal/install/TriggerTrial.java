@@ -5,13 +5,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 import io.pigeon.PigeonAction;
+import io.pigeon.TriggerDelivery;
 import io.pigeon.internal.install.TriggerConfiguration.Trigger;
 import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.TriggerDefinition;
 import io.pigeon.internal.sql.TriggerOptions;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
+import io.pigeon.internal.sql.TriggerTarget;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +26,14 @@ import org.jspecify.annotations.Nullable;
  * {@code ignore-columns} (a whole-row comparison in a BEFORE trigger on a table with generated
  * columns, say) only when the condition is not the cause. The trial holds the table's
  * {@code SHARE ROW EXCLUSIVE} lock, as installing does, only for the two statements.
+ * <p>
+ * A durable trigger is tried in its row-level form, whose {@code WHEN} clause PostgreSQL
+ * compiles against the table (a set-based function's body is compiled only when it first
+ * runs, in a writer's statement); a {@link TriggerSqlGenerator#setBased set-based} one's filter
+ * is then also planned as its function will run it, over rows named {@code new} and
+ * {@code old} and with the function's {@code search_path}
+ * ({@link TriggerSqlGenerator#filterChecks}), so a condition that names a function outside
+ * {@code pg_catalog} unqualified is refused here rather than failing writes.
  */
 final class TriggerTrial {
 
@@ -32,9 +43,13 @@ final class TriggerTrial {
 
 	private final TriggerSqlGenerator generator;
 
-	TriggerTrial(Connection connection, TriggerSqlGenerator generator) {
+	private final Function<Trigger, TriggerTarget.@Nullable Kind> kinds;
+
+	TriggerTrial(Connection connection, TriggerSqlGenerator generator,
+			Function<Trigger, TriggerTarget.@Nullable Kind> kinds) {
 		this.connection = connection;
 		this.generator = generator;
+		this.kinds = kinds;
 	}
 
 	/**
@@ -46,9 +61,10 @@ final class TriggerTrial {
 	void check(List<Trigger> triggers, List<InstallProblem> problems) throws SQLException {
 		for (Trigger trigger : triggers) {
 			TriggerDefinition definition = trigger.definition();
+			TriggerTarget.@Nullable Kind kind = this.kinds.apply(trigger);
 			TriggerOptions options = definition.options();
 			if (options.changedOnly() || !options.ignoreColumns().isEmpty()) {
-				String failure = attempt(definition.withOptions(options.withoutCondition()));
+				String failure = attempt(definition.withOptions(options.withoutCondition()), kind);
 				if (failure != null) {
 					String key = options.changedOnly() ? "changed-only" : "ignore-columns";
 					problems.add(new InstallProblem(trigger.path(key),
@@ -60,7 +76,7 @@ final class TriggerTrial {
 				}
 			}
 			if (options.condition() != null) {
-				String failure = attempt(definition);
+				String failure = attempt(definition, kind);
 				if (failure != null) {
 					problems.add(conditionProblem(trigger, failure));
 				}
@@ -95,16 +111,25 @@ final class TriggerTrial {
 	 * Create the trigger and its function under trial names and roll back.
 	 * @return PostgreSQL's message if it refused them, otherwise {@code null}
 	 */
-	private @Nullable String attempt(TriggerDefinition definition) throws SQLException {
+	private @Nullable String attempt(TriggerDefinition definition, TriggerTarget.@Nullable Kind kind)
+			throws SQLException {
 		TriggerDefinition trial = definition.renamed(TRIAL_NAME, TRIAL_NAME + "_fn");
+		TriggerDefinition rowForm = trial.durable() ? new TriggerDefinition(trial.schema(), trial.table(), trial.name(),
+				trial.function(), trial.channel(), trial.columns(), trial.includeOld(), trial.level(), trial.events(),
+				trial.updateOf(), trial.timing(), TriggerDelivery.NOTIFY, trial.options()) : trial;
 		boolean autoCommit = this.connection.getAutoCommit();
 		this.connection.setAutoCommit(false);
 		try (Statement statement = this.connection.createStatement()) {
 			statement.execute("SET LOCAL lock_timeout = '10s'");
 			try {
 				// replacing is harmless: everything is rolled back
-				statement.execute(this.generator.createOrReplaceFunction(trial));
-				statement.execute(this.generator.createOrReplaceTrigger(trial));
+				statement.execute(this.generator.createOrReplaceFunction(rowForm));
+				statement.execute(this.generator.createOrReplaceTrigger(rowForm));
+				if (TriggerSqlGenerator.setBased(trial, kind)) {
+					for (String check : this.generator.filterChecks(trial)) {
+						statement.execute(check);
+					}
+				}
 				return null;
 			}
 			catch (SQLException ex) {

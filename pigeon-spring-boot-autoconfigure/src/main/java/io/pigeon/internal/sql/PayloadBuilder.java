@@ -161,6 +161,18 @@ final class PayloadBuilder {
 	}
 
 	/**
+	 * Return an expression of a whole statement payload with every row of
+	 * {@link #TRANSITION_TABLE} in {@link PayloadContract#ROWS} and no part number, for a sink
+	 * without a size limit (durable payloads).
+	 * @param id an expression of the event's id
+	 */
+	static String statementRowsPayload(TriggerDefinition definition, String id) {
+		return statementHead(definition, id) + "\n\t\t|| " + nextKey(PayloadContract.ROWS) + " || '[' || coalesce((SELECT "
+				+ "string_agg(" + rowJson(definition, "r") + ", ',') FROM " + SqlIdentifiers.quote(TRANSITION_TABLE)
+				+ " AS r), '') || ']'" + contextMember(definition) + " || '}'";
+	}
+
+	/**
 	 * Return an expression of type {@code text} of one row's JSON object with the payload's
 	 * columns, for a row alias: the form of every element of {@link PayloadContract#ROWS} (and
 	 * of {@code data}), for a set-based writer as well as for a trigger's rows.

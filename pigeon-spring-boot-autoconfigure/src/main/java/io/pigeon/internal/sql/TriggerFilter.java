@@ -62,13 +62,29 @@ final class TriggerFilter {
 	 * @return the filter, each part in brackets
 	 */
 	static @Nullable String rowFilter(TriggerDefinition definition, String oldRow, String newRow) {
+		return rowFilter(definition, oldRow, newRow, oldRow, newRow);
+	}
+
+	/**
+	 * Return the filter of {@link #rowFilter(TriggerDefinition, String, String)}, with other
+	 * expressions for the whole rows than their aliases (a set-based writer's rows, whose
+	 * alias alone would mean a column of that name, if the table had one).
+	 * @param definition the trigger
+	 * @param oldRow the alias of the old row
+	 * @param newRow the alias of the new row
+	 * @param oldWhole an expression of the whole old row
+	 * @param newWhole an expression of the whole new row
+	 * @return the filter, each part in brackets
+	 */
+	static @Nullable String rowFilter(TriggerDefinition definition, String oldRow, String newRow, String oldWhole,
+			String newWhole) {
 		TriggerOptions options = definition.options();
 		List<String> parts = new ArrayList<>();
 		List<String> ignored = options.ignoreColumns();
 		if (options.changedOnly()) {
 			List<String> watched = !definition.updateOf().isEmpty() ? definition.updateOf() : definition.columns();
 			if (watched.isEmpty()) {
-				parts.add(wholeRow(oldRow, ignored) + " IS DISTINCT FROM " + wholeRow(newRow, ignored));
+				parts.add(wholeRow(oldWhole, ignored) + " IS DISTINCT FROM " + wholeRow(newWhole, ignored));
 			}
 			else {
 				StringJoiner any = new StringJoiner(" OR ", "(", ")");
@@ -82,8 +98,8 @@ final class TriggerFilter {
 		}
 		else if (!ignored.isEmpty()) {
 			// fire unless something changed and every change is of an ignored column
-			parts.add("(" + wholeRow(oldRow, ignored) + " IS DISTINCT FROM " + wholeRow(newRow, ignored) + " OR "
-					+ wholeRow(oldRow, List.of()) + " = " + wholeRow(newRow, List.of()) + ")");
+			parts.add("(" + wholeRow(oldWhole, ignored) + " IS DISTINCT FROM " + wholeRow(newWhole, ignored) + " OR "
+					+ wholeRow(oldWhole, List.of()) + " = " + wholeRow(newWhole, List.of()) + ")");
 		}
 		String condition = options.condition();
 		if (condition != null) {

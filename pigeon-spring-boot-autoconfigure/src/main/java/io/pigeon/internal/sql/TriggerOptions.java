@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param context payload keys mapped to the custom settings read when the trigger runs, in
  * configuration order
  * @param includeRows whether a statement-level payload carries the rows it touched, split
- * into parts that fit a notification
+ * into parts that fit a notification (a durable trigger logs them in one event)
  * @since 0.2.0
  */
 public record TriggerOptions(@Nullable String condition, boolean changedOnly, List<String> ignoreColumns,

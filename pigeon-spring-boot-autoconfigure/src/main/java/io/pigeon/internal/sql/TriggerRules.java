@@ -70,7 +70,9 @@ public final class TriggerRules {
 	 * are read in commit order rests on the row lock the write holds when an AFTER trigger
 	 * runs (a BEFORE INSERT or an INSTEAD OF trigger runs before or without one). The further
 	 * PostgreSQL triggers of a set-based one ({@code <name>_update}, ...) must fit
-	 * PostgreSQL's name limit too.
+	 * PostgreSQL's name limit too. The {@link TriggerOptions} follow the same rules as for
+	 * notify triggers: a set-based trigger applies its filter in its {@code INSERT ... SELECT}
+	 * ({@link TriggerSqlGenerator}).
 	 */
 	private static void checkDelivery(TriggerDefinition definition, @Nullable TriggerTarget target,
 			List<TriggerViolation> violations) {
@@ -86,31 +88,6 @@ public final class TriggerRules {
 					(key) -> "Set '" + key.apply("timing") + "' to after, or '" + key.apply("delivery")
 							+ "' to notify."));
 			return;
-		}
-		TriggerOptions options = definition.options();
-		List<String> unsupported = new java.util.ArrayList<>();
-		if (options.condition() != null) {
-			unsupported.add("condition");
-		}
-		if (options.changedOnly()) {
-			unsupported.add("changed-only");
-		}
-		if (!options.ignoreColumns().isEmpty()) {
-			unsupported.add("ignore-columns");
-		}
-		if (options.includeChanged()) {
-			unsupported.add("include-changed");
-		}
-		if (!options.context().isEmpty()) {
-			unsupported.add("context");
-		}
-		if (options.includeRows()) {
-			unsupported.add("include-rows");
-		}
-		for (String key : unsupported) {
-			// Refused rather than ignored: a durable trigger would otherwise log what the key excludes.
-			violations.add(new TriggerViolation(key, null, "'" + key + "' is not supported with delivery: durable yet",
-					(path) -> "Remove '" + path.apply(key) + "', or set '" + path.apply("delivery") + "' to notify."));
 		}
 		TriggerTarget.Kind kind = (target != null) ? target.kind() : null;
 		List<String> names = TriggerSqlGenerator.triggerNames(definition, kind);

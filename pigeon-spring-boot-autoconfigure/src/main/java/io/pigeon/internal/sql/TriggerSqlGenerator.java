@@ -66,6 +66,12 @@ public final class TriggerSqlGenerator {
 	static final String OLD_ROWS = "pigeon_old";
 
 	/**
+	 * The variable of a set-based durable function holding the statement's context, the
+	 * continuation of each payload.
+	 */
+	private static final String CONTEXT_VARIABLE = "pigeon_context";
+
+	/**
 	 * Bytes of a statement payload with rows kept for its part number, number of parts and
 	 * the brackets around the rows, beside its head and context.
 	 */
@@ -301,6 +307,45 @@ public final class TriggerSqlGenerator {
 	}
 
 	/**
+	 * Return the statements that let PostgreSQL plan a {@link #setBased set-based} trigger's
+	 * filter ({@code condition}, {@code changed-only}, {@code ignore-columns}) as its function
+	 * runs it: with the function's {@code search_path}, over rows of the table's type named
+	 * {@code new} and {@code old}, one {@code EXPLAIN} per event. They read no row and need no
+	 * privilege on the table; they are for a transaction that is rolled back (the first one
+	 * sets {@code search_path} locally).
+	 * @param definition the trigger
+	 * @return the statements, none when the trigger does not filter
+	 * @throws IllegalArgumentException if no PostgreSQL could accept the definition
+	 */
+	public List<String> filterChecks(TriggerDefinition definition) {
+		validate(definition);
+		if (!definition.options().filters()) {
+			return List.of();
+		}
+		List<String> checks = new ArrayList<>();
+		checks.add("SET LOCAL search_path = pg_catalog, pg_temp");
+		String row = "(SELECT (NULL::" + qualified(definition.schema(), definition.table()) + ").*) AS ";
+		for (PigeonAction event : EnumSet.copyOf(definition.events())) {
+			String from;
+			@Nullable String filter;
+			if (pairs(definition, event)) {
+				String type = qualified(definition.schema(), definition.table());
+				from = "(SELECT NULL::" + type + " AS pigeon_row) pigeon_new CROSS JOIN (SELECT NULL::" + type
+						+ " AS pigeon_row) pigeon_old\nCROSS JOIN LATERAL (SELECT (pigeon_new.pigeon_row).*) AS \"new\"\n"
+						+ "CROSS JOIN LATERAL (SELECT (pigeon_old.pigeon_row).*) AS \"old\"";
+				filter = TriggerFilter.rowFilter(definition, "old", "new", "pigeon_old.pigeon_row",
+						"pigeon_new.pigeon_row");
+			}
+			else {
+				from = row + SqlIdentifiers.quote((event == PigeonAction.DELETE) ? "old" : "new");
+				filter = TriggerFilter.rowFilter(definition, "old", "new", "old.*", "new.*");
+			}
+			checks.add("EXPLAIN (COSTS OFF) SELECT FROM " + from + "\nWHERE " + filter);
+		}
+		return checks;
+	}
+
+	/**
 	 * Return the names of the PostgreSQL triggers that make up one Pigeon trigger: its name,
 	 * and for a {@link #setBased set-based} trigger on several events one more per further
 	 * event, {@code <name>_update} and {@code <name>_delete} (the first event, in the order
@@ -406,15 +451,19 @@ public final class TriggerSqlGenerator {
 	}
 
 	/**
-	 * The statement-level durable function: one event per statement.
+	 * The statement-level durable function: one event per statement. With {@code include-rows}
+	 * that event carries every row of the statement: the log holds payloads of any size, so
+	 * there are no parts.
 	 */
 	private String durableStatementBody(TriggerDefinition definition) {
 		StringBuilder body = new StringBuilder();
 		body.append("DECLARE\n\t").append(PayloadBuilder.SEQ_DECLARATION).append("\n\t");
 		body.append(DurableSink.transactionDeclaration()).append("\n\t");
 		body.append(this.durableSink.eventIdDeclaration()).append("\nBEGIN\n");
-		body.append(this.durableSink.handOnStatement(definition,
-				PayloadBuilder.statementPayload(definition, DurableSink.EVENT_ID)));
+		String payload = definition.options().includeRows()
+				? PayloadBuilder.statementRowsPayload(definition, DurableSink.EVENT_ID)
+				: PayloadBuilder.statementPayload(definition, DurableSink.EVENT_ID);
+		body.append(this.durableSink.handOnStatement(definition, payload));
 		body.append("\tRETURN NULL;\n");
 		return body.append("END\n").toString();
 	}
@@ -426,13 +475,29 @@ public final class TriggerSqlGenerator {
 	 * number, which is then advanced by the number of rows written. An UPDATE's old and new
 	 * rows are paired by their position: PostgreSQL fills both transition tables row by row,
 	 * in the same order. A statement that touched no row writes nothing and wakes no one.
+	 * <p>
+	 * PostgreSQL allows a statement-level trigger no column in its {@code WHEN} clause, so
+	 * {@code condition}, {@code changed-only} and {@code ignore-columns} are the
+	 * {@code WHERE} clause of the {@code SELECT}, whose rows are named {@code new} and
+	 * {@code old} as in a row trigger's {@code WHEN} clause, so the user's {@code NEW.x} reads
+	 * the transition row's column. PL/pgSQL declares {@code NEW} and {@code OLD} as variables
+	 * of every trigger function: {@code #variable_conflict use_column} makes those names mean
+	 * the rows of the query. The context is read once per statement, before the rows.
 	 */
 	private String durableSetBody(TriggerDefinition definition) {
 		List<PigeonAction> events = List.copyOf(EnumSet.copyOf(definition.events()));
 		StringBuilder body = new StringBuilder();
+		if (namesRows(definition)) {
+			body.append("#variable_conflict use_column\n");
+		}
 		body.append("DECLARE\n\t").append(DurableSink.transactionDeclaration()).append("\n");
 		body.append("\tseq bigint := coalesce(nullif(current_setting('pigeon.seq', true), ''), '0')::bigint;\n");
 		body.append("\twritten bigint;\n");
+		String context = PayloadBuilder.contextMember(definition);
+		if (!context.isEmpty()) {
+			body.append("\t").append(CONTEXT_VARIABLE).append(" text := ").append(context.substring(4))
+				.append(";\n");
+		}
 		body.append("BEGIN\n");
 		if (events.size() == 1) {
 			body.append(setInsert(definition, events.get(0), "\t"));
@@ -463,37 +528,88 @@ public final class TriggerSqlGenerator {
 	}
 
 	/**
+	 * Whether a set-based function reads its rows under the names {@code new} and {@code old}
+	 * (to filter them, or to list their changed columns), rather than as {@code r}.
+	 */
+	private static boolean namesRows(TriggerDefinition definition) {
+		return definition.options().filters() || definition.options().includeChanged();
+	}
+
+	/**
+	 * Whether a set-based function pairs an UPDATE's old and new rows: to log the old row, to
+	 * list the changed columns or to filter (the condition may read either row).
+	 */
+	private static boolean pairs(TriggerDefinition definition, PigeonAction event) {
+		return event == PigeonAction.UPDATE && (PayloadContract.carriesOld(true, event, definition.includeOld())
+				|| PayloadContract.carriesChanged(true, event, definition.options().includeChanged())
+				|| definition.options().filters());
+	}
+
+	/**
 	 * The {@code INSERT ... SELECT} of one event's rows. The rows are read in a subquery whose
 	 * columns have Pigeon's names, so that no column of the user's table can be mistaken for a
-	 * variable; the transition table's row is always qualified ({@code r.*}, {@code r."col"}).
+	 * variable; the transition table's row is always qualified ({@code r.*}, {@code r."col"},
+	 * or {@code new} and {@code old} for a trigger that filters). The rows are numbered after
+	 * the filter, so that the events' seqs follow each other.
 	 */
 	private String setInsert(TriggerDefinition definition, PigeonAction event, String indent) {
 		List<String> columns = definition.columns();
 		boolean old = PayloadContract.carriesOld(true, event, definition.includeOld());
+		boolean changed = PayloadContract.carriesChanged(true, event, definition.options().includeChanged());
 		String head = PayloadBuilder.head(definition, "(seq + e.pigeon_n)", "e.pigeon_id");
 		String payload = head + " || " + PayloadBuilder.nextKey(PayloadContract.DATA) + " || e.pigeon_data"
-				+ (old ? " || " + PayloadBuilder.nextKey(PayloadContract.OLD) + " || e.pigeon_old" : "") + " || '}'";
+				+ (old ? " || " + PayloadBuilder.nextKey(PayloadContract.OLD) + " || e.pigeon_old" : "")
+				+ (changed ? " || " + PayloadBuilder.nextKey(PayloadContract.CHANGED) + " || e.pigeon_changed" : "")
+				+ (definition.options().context().isEmpty() ? "" : " || " + CONTEXT_VARIABLE) + " || '}'";
+		String filter = pairs(definition, event)
+				? TriggerFilter.rowFilter(definition, "old", "new", "pigeon_old.pigeon_row", "pigeon_new.pigeon_row")
+				: TriggerFilter.rowFilter(definition, "old", "new", "old.*", "new.*");
+		String where = (filter != null) ? "\n" + indent + "\tWHERE " + filter.replace("\n", "\n" + indent + "\t") : "";
 		String rows;
-		if (old) {
+		if (pairs(definition, event) && namesRows(definition)) {
+			// whole rows as pigeon_new.pigeon_row: "new" alone would mean a column of that name
+			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, row_number() OVER (ORDER BY pigeon_new.pigeon_n)"
+					+ " AS pigeon_n, " + (columns.isEmpty() ? "to_json(pigeon_new.pigeon_row)" : rowJson("new", columns))
+					+ " AS pigeon_data"
+					+ (old ? ", " + (columns.isEmpty() ? "to_json(pigeon_old.pigeon_row)" : rowJson("old", columns))
+							+ " AS pigeon_old" : "")
+					+ (changed ? ", " + TriggerFilter.changedColumns(definition, "pigeon_old.pigeon_row",
+							"pigeon_new.pigeon_row") + " AS pigeon_changed" : "")
+					+ "\n" + indent + "\tFROM " + numberedRows(NEW_ROWS) + " pigeon_new\n" + indent + "\tJOIN "
+					+ numberedRows(OLD_ROWS) + " pigeon_old USING (pigeon_n)\n" + indent
+					+ "\tCROSS JOIN LATERAL (SELECT (pigeon_new.pigeon_row).*) AS \"new\"\n" + indent
+					+ "\tCROSS JOIN LATERAL (SELECT (pigeon_old.pigeon_row).*) AS \"old\"" + where + "\n" + indent
+					+ "\tORDER BY pigeon_new.pigeon_n) e";
+		}
+		else if (old) {
 			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, n.pigeon_n, n.pigeon_data, o.pigeon_data AS pigeon_old\n"
 					+ indent + "\tFROM " + numbered(NEW_ROWS, columns) + " n\n" + indent + "\tJOIN "
 					+ numbered(OLD_ROWS, columns) + " o USING (pigeon_n)\n" + indent + "\tORDER BY n.pigeon_n) e";
 		}
 		else {
 			String table = (event == PigeonAction.DELETE) ? OLD_ROWS : NEW_ROWS;
+			String alias = !namesRows(definition) ? "r" : (event == PigeonAction.DELETE) ? "old" : "new";
 			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, row_number() OVER () AS pigeon_n, "
-					+ rowJson(columns) + " AS pigeon_data FROM " + SqlIdentifiers.quote(table) + " r) e";
+					+ rowJson(alias, columns) + " AS pigeon_data FROM " + SqlIdentifiers.quote(table)
+					+ (alias.equals("r") ? " r" : " AS " + SqlIdentifiers.quote(alias)) + where + ") e";
 		}
 		return this.durableSink.insertSelect(definition, indent, "e.pigeon_id", payload, rows);
 	}
 
 	private static String numbered(String table, List<String> columns) {
-		return "(SELECT row_number() OVER () AS pigeon_n, " + rowJson(columns) + " AS pigeon_data FROM "
+		return "(SELECT row_number() OVER () AS pigeon_n, " + rowJson("r", columns) + " AS pigeon_data FROM "
 				+ SqlIdentifiers.quote(table) + " r)";
 	}
 
-	private static String rowJson(List<String> columns) {
-		return columns.isEmpty() ? "to_json(r.*)" : PayloadBuilder.jsonOf("r", columns);
+	/**
+	 * A transition table's rows, whole, with their position.
+	 */
+	private static String numberedRows(String table) {
+		return "(SELECT row_number() OVER () AS pigeon_n, r AS pigeon_row FROM " + SqlIdentifiers.quote(table) + " r)";
+	}
+
+	private static String rowJson(String alias, List<String> columns) {
+		return columns.isEmpty() ? "to_json(" + alias + ".*)" : PayloadBuilder.jsonOf(alias, columns);
 	}
 
 	/**
@@ -636,8 +752,7 @@ public final class TriggerSqlGenerator {
 				sql.append("AFTER ").append(event.name()).append(" ON ")
 					.append(qualified(definition.schema(), definition.table()))
 					.append('\n');
-				boolean old = event == PigeonAction.DELETE
-						|| PayloadContract.carriesOld(true, event, definition.includeOld());
+				boolean old = event == PigeonAction.DELETE || pairs(definition, event);
 				sql.append("REFERENCING ");
 				if (old) {
 					sql.append("OLD TABLE AS ").append(SqlIdentifiers.quote(OLD_ROWS));

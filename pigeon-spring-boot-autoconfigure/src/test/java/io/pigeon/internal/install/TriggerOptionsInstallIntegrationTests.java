@@ -106,4 +106,48 @@ class TriggerOptionsInstallIntegrationTests extends InstallIntegrationTestSuppor
 		assertThat(none).containsExactly("0");
 	}
 
+	@Test
+	void aDurableTriggersConditionIsCheckedAsForNotifyTriggers() throws SQLException {
+		PigeonInstallException failure = startFailsChangingNothing(concat(
+				table("orders", "name=watch", "delivery=durable", "condition=NEW.nope > 0"), T1 + ".name=other",
+				T1 + ".delivery=durable", T1 + ".events=insert", T1 + ".condition=OLD.status <> 'x'"));
+		assertThat(failure.getProblems()).extracting(InstallProblem::path)
+			.containsExactly(T0 + ".condition", T1 + ".condition");
+		assertThat(failure.getProblems().get(0).description()).contains("nope");
+		assertThat(failure.getProblems().get(1).description()).startsWith("the condition reads OLD");
+		assertThat(rows("SELECT count(*) FROM pg_proc WHERE proname LIKE 'pigeon_trial%'")).containsExactly("0");
+	}
+
+	@Test
+	void aSetBasedConditionNamingAFunctionOutsidePgCatalogUnqualifiedIsRefused() throws SQLException {
+		// the WHEN clause would find it on the installer's search_path; the set-based function,
+		// whose search_path is pg_catalog, would fail every write
+		String function = this.schema + "_big";
+		sql("CREATE FUNCTION public." + function + "(int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 > 10'");
+		try {
+			PigeonInstallException failure = startFailsChangingNothing(table("orders", "name=watch",
+					"delivery=durable", "events=insert", "condition=" + function + "(NEW.id)"));
+			assertThat(failure.getProblems()).extracting(InstallProblem::path).containsExactly(T0 + ".condition");
+			assertThat(failure.getProblems().get(0).description()).contains("does not exist");
+			InstallSummary summary = install(table("orders", "name=watch", "delivery=durable", "events=insert",
+					"condition=public." + function + "(NEW.id)"));
+			assertThat(summary.installed()).isEqualTo(1);
+			sql("INSERT INTO " + this.orders + " (id) VALUES (5), (50)");
+			assertThat(rows("SELECT payload::json -> 'data' ->> 'id' FROM " + this.schema + ".pigeon_log"))
+				.containsExactly("50");
+			// checksummed like every trigger: validate accepts it, and a changed condition reinstalls it
+			start(concat(table("orders", "name=watch", "delivery=durable", "events=insert",
+					"condition=public." + function + "(NEW.id)"), "pigeon.install.mode=validate"));
+			InstallSummary changed = install(table("orders", "name=watch", "delivery=durable", "events=insert",
+					"condition=NOT public." + function + "(NEW.id)"));
+			assertThat(changed.installed()).isEqualTo(1);
+			sql("INSERT INTO " + this.orders + " (id) VALUES (6), (60)");
+			assertThat(rows("SELECT payload::json -> 'data' ->> 'id' FROM " + this.schema + ".pigeon_log ORDER BY id"))
+				.containsExactly("50", "6");
+		}
+		finally {
+			sql("DROP FUNCTION public." + function + "(int)");
+		}
+	}
+
 }

@@ -1,6 +1,8 @@
 package io.pigeon.internal.sql;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.pigeon.PigeonAction;
 import io.pigeon.TriggerDelivery;
@@ -189,6 +191,135 @@ class DurableTriggerSqlGeneratorTests {
 				CREATE TRIGGER "items_log"
 				AFTER DELETE ON "public"."items"
 				REFERENCING OLD TABLE AS "pigeon_rows"
+				FOR EACH STATEMENT
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
+				EXECUTE FUNCTION "public"."items_log_fn"()""");
+	}
+
+	@Test
+	void setBasedUpdateFiltersPairedRowsNamedNewAndOldAndReadsTheContextOncePerStatement() {
+		Map<String, String> context = new LinkedHashMap<>();
+		context.put("user", "app.user_id");
+		TriggerDefinition definition = new TriggerDefinition("public", "items", "items_log", "items_log_fn", "items",
+				List.of("id", "name"), false, ROW, List.of(UPDATE), List.of(), TriggerTiming.AFTER,
+				TriggerDelivery.DURABLE, new TriggerOptions("NEW.name <> 'draft'", true, List.of(), true, context, false));
+		assertThat(TriggerSqlGenerator.setBased(definition, Kind.TABLE)).isTrue();
+		assertThat(this.generator.createFunction(definition)).isEqualTo("""
+				CREATE FUNCTION "public"."items_log_fn"()
+				RETURNS trigger
+				LANGUAGE plpgsql
+				SECURITY DEFINER
+				SET search_path = pg_catalog, pg_temp
+				SET standard_conforming_strings = on
+				AS $pigeon$
+				#variable_conflict use_column
+				DECLARE
+					pigeon_tx xid8 := pg_current_xact_id();
+					seq bigint := coalesce(nullif(current_setting('pigeon.seq', true), ''), '0')::bigint;
+					written bigint;
+					pigeon_context text := ',"context":' || json_build_object('user', nullif(current_setting('app.user_id', true), ''));
+				BEGIN
+					INSERT INTO "pigeon"."pigeon_log" (slot, id, txid, channel, created_at, payload)
+					SELECT (SELECT slot FROM "pigeon"."pigeon_log_slot" WHERE current), e.pigeon_id, pigeon_tx, 'items', clock_timestamp(),
+						'{"action":"' || TG_OP || '","schema":"public","table":"items","txid":' || txid_current()
+						|| ',"seq":' || (seq + e.pigeon_n) || ',"ts":' || (extract(epoch FROM clock_timestamp()) * 1000000)::bigint || ',"id":' || e.pigeon_id || ',"data":' || e.pigeon_data || ',"changed":' || e.pigeon_changed || pigeon_context || '}'
+					FROM (SELECT nextval('"pigeon"."pigeon_log_event_id_seq"') AS pigeon_id, row_number() OVER (ORDER BY pigeon_new.pigeon_n) AS pigeon_n, json_build_object('id', new."id", 'name', new."name") AS pigeon_data, coalesce((SELECT json_agg(n.key ORDER BY n.position) FROM json_each(to_json(pigeon_new.pigeon_row)) WITH ORDINALITY AS n(key, value, position) JOIN json_each(to_json(pigeon_old.pigeon_row)) WITH ORDINALITY AS o(key, value, position) ON o.position = n.position WHERE n.value::jsonb IS DISTINCT FROM o.value::jsonb AND n.key = ANY (ARRAY['id', 'name']::text[]))::text, '[]') AS pigeon_changed
+						FROM (SELECT row_number() OVER () AS pigeon_n, r AS pigeon_row FROM "pigeon_new" r) pigeon_new
+						JOIN (SELECT row_number() OVER () AS pigeon_n, r AS pigeon_row FROM "pigeon_old" r) pigeon_old USING (pigeon_n)
+						CROSS JOIN LATERAL (SELECT (pigeon_new.pigeon_row).*) AS "new"
+						CROSS JOIN LATERAL (SELECT (pigeon_old.pigeon_row).*) AS "old"
+						WHERE (pg_catalog.to_jsonb(old."id") IS DISTINCT FROM pg_catalog.to_jsonb(new."id") OR pg_catalog.to_jsonb(old."name") IS DISTINCT FROM pg_catalog.to_jsonb(new."name"))
+							AND (NEW.name <> 'draft'
+							)
+						ORDER BY pigeon_new.pigeon_n) e;
+					GET DIAGNOSTICS written = ROW_COUNT;
+					IF written > 0 THEN
+						PERFORM set_config('pigeon.seq', (seq + written)::text, true);
+						PERFORM pg_notify('pigeon_durable', 'items');
+					END IF;
+					RETURN NULL;
+				END
+				$pigeon$;
+				REVOKE EXECUTE ON FUNCTION "public"."items_log_fn"() FROM PUBLIC""");
+		assertThat(this.generator.createTrigger(definition)).isEqualTo("""
+				CREATE TRIGGER "items_log"
+				AFTER UPDATE ON "public"."items"
+				REFERENCING OLD TABLE AS "pigeon_old" NEW TABLE AS "pigeon_new"
+				FOR EACH STATEMENT
+				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
+				EXECUTE FUNCTION "public"."items_log_fn"()""");
+		assertThat(this.generator.filterChecks(definition)).containsExactly("SET LOCAL search_path = pg_catalog, pg_temp",
+				"""
+				EXPLAIN (COSTS OFF) SELECT FROM (SELECT NULL::"public"."items" AS pigeon_row) pigeon_new CROSS JOIN (SELECT NULL::"public"."items" AS pigeon_row) pigeon_old
+				CROSS JOIN LATERAL (SELECT (pigeon_new.pigeon_row).*) AS "new"
+				CROSS JOIN LATERAL (SELECT (pigeon_old.pigeon_row).*) AS "old"
+				WHERE (pg_catalog.to_jsonb(old."id") IS DISTINCT FROM pg_catalog.to_jsonb(new."id") OR pg_catalog.to_jsonb(old."name") IS DISTINCT FROM pg_catalog.to_jsonb(new."name"))
+					AND (NEW.name <> 'draft'
+					)""");
+	}
+
+	@Test
+	void setBasedInsertConditionIsTheWhereClauseOverTheTransitionTableNamedNew() {
+		TriggerDefinition definition = new TriggerDefinition("public", "items", "items_log", "items_log_fn", "items",
+				List.of("id"), false, ROW, List.of(INSERT), List.of(), TriggerTiming.AFTER, TriggerDelivery.DURABLE,
+				new TriggerOptions("NEW.name <> 'draft'", false, List.of(), false, Map.of(), false));
+		assertThat(this.generator.createFunction(definition)).startsWith("""
+				CREATE FUNCTION "public"."items_log_fn"()
+				RETURNS trigger
+				LANGUAGE plpgsql
+				SECURITY DEFINER
+				SET search_path = pg_catalog, pg_temp
+				SET standard_conforming_strings = on
+				AS $pigeon$
+				#variable_conflict use_column
+				DECLARE
+				""").contains("""
+					FROM (SELECT nextval('"pigeon"."pigeon_log_event_id_seq"') AS pigeon_id, row_number() OVER () AS pigeon_n, json_build_object('id', new."id") AS pigeon_data FROM "pigeon_new" AS "new"
+						WHERE (NEW.name <> 'draft'
+							)) e;
+				""");
+		assertThat(this.generator.filterChecks(definition)).containsExactly("SET LOCAL search_path = pg_catalog, pg_temp",
+				"""
+				EXPLAIN (COSTS OFF) SELECT FROM (SELECT (NULL::"public"."items").*) AS "new"
+				WHERE (NEW.name <> 'draft'
+					)""");
+	}
+
+	@Test
+	void statementTriggerWithRowsLogsOneEventWithEveryRowAndNoParts() {
+		Map<String, String> context = new LinkedHashMap<>();
+		context.put("user", "app.user_id");
+		TriggerDefinition definition = new TriggerDefinition("public", "items", "items_log", "items_log_fn", "items",
+				List.of("id", "name"), false, STATEMENT, List.of(UPDATE), List.of(), TriggerTiming.AFTER,
+				TriggerDelivery.DURABLE, new TriggerOptions(null, false, List.of(), false, context, true));
+		assertThat(this.generator.createFunction(definition)).isEqualTo("""
+				CREATE FUNCTION "public"."items_log_fn"()
+				RETURNS trigger
+				LANGUAGE plpgsql
+				SECURITY DEFINER
+				SET search_path = pg_catalog, pg_temp
+				SET standard_conforming_strings = on
+				AS $pigeon$
+				DECLARE
+					seq bigint := set_config('pigeon.seq', (coalesce(nullif(current_setting('pigeon.seq', true), ''), '0')::bigint + 1)::text, true);
+					pigeon_tx xid8 := pg_current_xact_id();
+					pigeon_event_id bigint := nextval('"pigeon"."pigeon_log_event_id_seq"');
+				BEGIN
+					INSERT INTO "pigeon"."pigeon_log" (slot, id, txid, channel, created_at, payload)
+					VALUES ((SELECT slot FROM "pigeon"."pigeon_log_slot" WHERE current), pigeon_event_id, pigeon_tx, 'items', clock_timestamp(),
+						'{"action":"' || TG_OP || '","schema":"public","table":"items","txid":' || txid_current()
+						|| ',"seq":' || seq || ',"ts":' || (extract(epoch FROM clock_timestamp()) * 1000000)::bigint || ',"id":' || pigeon_event_id
+						|| ',"count":' || (SELECT count(*) FROM "pigeon_rows")
+						|| ',"rows":' || '[' || coalesce((SELECT string_agg(json_build_object('id', r."id", 'name', r."name")::text, ',') FROM "pigeon_rows" AS r), '') || ']' || ',"context":' || json_build_object('user', nullif(current_setting('app.user_id', true), '')) || '}');
+					PERFORM pg_notify('pigeon_durable', 'items');
+					RETURN NULL;
+				END
+				$pigeon$;
+				REVOKE EXECUTE ON FUNCTION "public"."items_log_fn"() FROM PUBLIC""");
+		assertThat(this.generator.createTrigger(definition)).isEqualTo("""
+				CREATE TRIGGER "items_log"
+				AFTER UPDATE ON "public"."items"
+				REFERENCING NEW TABLE AS "pigeon_rows"
 				FOR EACH STATEMENT
 				WHEN (pg_catalog.current_setting('pigeon.silence', true) IS DISTINCT FROM 'on')
 				EXECUTE FUNCTION "public"."items_log_fn"()""");

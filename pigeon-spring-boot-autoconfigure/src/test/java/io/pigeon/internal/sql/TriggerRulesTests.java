@@ -191,6 +191,22 @@ class TriggerRulesTests {
 	}
 
 	@Test
+	void durableTriggersTakeEveryTriggerOptionByTheRulesOfNotifyTriggers() {
+		TriggerOptions filters = new TriggerOptions("NEW.name <> 'draft'", true, List.of("name"), true,
+				Map.of("user", "app.user_id"), false);
+		assertThat(TriggerRules.check(new TriggerDefinition("public", "items", "t", "f", "items", List.of("id", "name"),
+				false, ROW, List.of(UPDATE), List.of(), AFTER, TriggerDelivery.DURABLE, filters), TABLE)).isEmpty();
+		assertThat(TriggerRules.check(new TriggerDefinition("public", "items", "t", "f", "items", List.of("id"), false,
+				STATEMENT, List.of(UPDATE), List.of(), AFTER, TriggerDelivery.DURABLE,
+				new TriggerOptions(null, false, List.of(), false, Map.of("user", "app.user_id"), true)), TABLE)).isEmpty();
+		// the same refusals as for notify triggers: changed-only needs update alone
+		assertThat(TriggerRules.check(new TriggerDefinition("public", "items", "t", "f", "items", List.of(), false,
+				ROW, List.of(INSERT, UPDATE), List.of(), AFTER, TriggerDelivery.DURABLE, filters), TABLE))
+			.extracting(TriggerViolation::key)
+			.containsExactly("changed-only", "ignore-columns");
+	}
+
+	@Test
 	void durableTriggerOnSeveralEventsNeedsRoomForItsEventTriggersNames() {
 		String name = "t".repeat(57);
 		TriggerDefinition durable = new TriggerDefinition("public", "items", name, "f", "items", List.of(), false,

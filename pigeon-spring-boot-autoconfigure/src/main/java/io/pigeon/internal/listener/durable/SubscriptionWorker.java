@@ -354,6 +354,14 @@ final class SubscriptionWorker implements Runnable {
 
 	private void deliverEach(LogReader.Page page) {
 		List<LogEvent> events = page.events();
+		PageFailure pageFailure = null;
+		if (this.subscription.transactional() && events.size() > 1 && !this.stopping) {
+			pageFailure = deliverInOneTransaction(page);
+			if (pageFailure == null) {
+				this.position = page.after();
+				return;
+			}
+		}
 		for (int i = 0; i < events.size(); i++) {
 			if (this.stopping) {
 				// Finished the events before: acknowledged, so that the next holder starts here.
@@ -366,7 +374,8 @@ final class SubscriptionWorker implements Runnable {
 			LogEvent event = events.get(i);
 			IncomingNotification notification = parse(event.payload());
 			if (accepts(notification)) {
-				deliver(page, i, notification);
+				deliver(page, i, notification,
+						(pageFailure != null && pageFailure.index() == i) ? pageFailure.failure() : null);
 			}
 		}
 		if (!this.subscription.transactional() || !page.after().equals(this.position)) {
@@ -375,16 +384,55 @@ final class SubscriptionWorker implements Runnable {
 		this.position = page.after();
 	}
 
-	private void deliver(LogReader.Page page, int index, IncomingNotification notification) {
+	/**
+	 * Deliver a transactional subscription's page in one transaction with its acknowledgement:
+	 * one commit per page rather than per event. When a call fails, the transaction rolls back,
+	 * with the effects of the page's earlier events, and the page is delivered again one event
+	 * per transaction: the earlier events are called again (as attempt 1: their first calls'
+	 * effects were rolled back), and the failed call counts as the failing event's first attempt.
+	 * @return {@code null} when the page was delivered, otherwise which event failed and how
+	 */
+	private @Nullable PageFailure deliverInOneTransaction(LogReader.Page page) {
+		checkLease();
+		List<LogEvent> events = page.events();
+		MethodListenerAdapter adapter = this.subscription.adapter();
+		int[] current = { -1 };
+		int[] accepted = { 0 };
+		Throwable failure = call(() -> inTransaction(() -> {
+			accepted[0] = 0;
+			for (int i = 0; i < events.size(); i++) {
+				current[0] = i;
+				IncomingNotification notification = parse(events.get(i).payload());
+				if (accepts(notification)) {
+					adapter.invoke(notification, events.get(i).id(), 1);
+					accepted[0]++;
+				}
+			}
+			current[0] = -1;
+			acknowledge(page.after());
+		}));
+		if (failure == null || committedAnyway(page.after())) {
+			this.context.metrics().processed(this.subscription.id(), this.subscription.channel(), accepted[0]);
+			return null;
+		}
+		// A failure outside any call (the acknowledgement, the commit) is no event's attempt.
+		return new PageFailure(current[0], failure);
+	}
+
+	private void deliver(LogReader.Page page, int index, IncomingNotification notification,
+			@Nullable Throwable priorFailure) {
 		LogEvent event = page.events().get(index);
 		MethodListenerAdapter adapter = this.subscription.adapter();
 		boolean transactional = this.subscription.transactional();
 		RetryBackOff.Execution waits = this.retry.start();
 		Instant firstAttempt = Instant.now();
 		for (int attempt = 1;; attempt++) {
-			checkLease();
 			int call = attempt;
-			Throwable failure = call(() -> {
+			boolean prior = attempt == 1 && priorFailure != null;
+			if (!prior) {
+				checkLease();
+			}
+			Throwable failure = prior ? priorFailure : call(() -> {
 				if (transactional) {
 					inTransaction(() -> {
 						adapter.invoke(notification, event.id(), call);
@@ -395,7 +443,7 @@ final class SubscriptionWorker implements Runnable {
 					adapter.invoke(notification, event.id(), call);
 				}
 			});
-			if (failure == null || (transactional && committedAnyway(page.afterEvent(index)))) {
+			if (failure == null || (!prior && transactional && committedAnyway(page.afterEvent(index)))) {
 				this.context.metrics().processed(this.subscription.id(), this.subscription.channel(), 1);
 				if (transactional) {
 					this.position = page.afterEvent(index);
@@ -832,6 +880,15 @@ final class SubscriptionWorker implements Runnable {
 		if (thread != null) {
 			thread.interrupt();
 		}
+	}
+
+	/**
+	 * The call that made a page's one transaction fail.
+	 *
+	 * @param index the index of the event whose call failed, or -1 when no call did
+	 * @param failure what the call threw
+	 */
+	private record PageFailure(int index, Throwable failure) {
 	}
 
 	@FunctionalInterface

@@ -1,8 +1,10 @@
 package io.pigeon.autoconfigure;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pigeon.internal.listener.durable.DurableMetrics;
@@ -12,7 +14,9 @@ import io.pigeon.internal.listener.durable.DurableMetrics;
  * {@code channel}: the counters {@code pigeon.durable.events.processed} (events a listener call
  * returned for), {@code pigeon.durable.retries} (failed calls that are retried) and
  * {@code pigeon.durable.dead.letters} (events moved to the dead letters), and the timer
- * {@code pigeon.durable.processing} (every listener call, whatever its outcome).
+ * {@code pigeon.durable.processing} (every listener call, whatever its outcome); for a
+ * subscription split into lanes, the gauge {@code pigeon.durable.lanes.held} (how many of its
+ * lanes this instance holds).
  *
  * @since 0.2.0
  */
@@ -54,6 +58,16 @@ public class MicrometerDurableMetrics implements DurableMetrics {
 	@Override
 	public void deadLettered(String subscription, String channel) {
 		counter("pigeon.durable.dead.letters", "Events moved to the dead letters", subscription, channel).increment();
+	}
+
+	@Override
+	public void lanes(String subscription, String channel, IntSupplier held) {
+		Gauge.builder("pigeon.durable.lanes.held", held, IntSupplier::getAsInt)
+			.description("Lanes of a durable subscription this instance holds")
+			.tag("subscription", subscription)
+			.tag("channel", channel)
+			.strongReference(true)
+			.register(this.registry);
 	}
 
 	private Counter counter(String name, String description, String subscription, String channel) {

@@ -474,22 +474,27 @@ public final class TriggerSqlGenerator {
 		String payload = head + " || " + PayloadBuilder.nextKey(PayloadContract.DATA) + " || e.pigeon_data"
 				+ (old ? " || " + PayloadBuilder.nextKey(PayloadContract.OLD) + " || e.pigeon_old" : "") + " || '}'";
 		String rows;
+		List<String> key = definition.options().laneKey();
+		// the key of an UPDATE is its new row's
+		String keyColumn = key.isEmpty() ? "" : ", " + DurableSink.laneKey("r", key) + " AS pigeon_lane_key";
 		if (old) {
-			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, n.pigeon_n, n.pigeon_data, o.pigeon_data AS pigeon_old\n"
-					+ indent + "\tFROM " + numbered(NEW_ROWS, columns) + " n\n" + indent + "\tJOIN "
-					+ numbered(OLD_ROWS, columns) + " o USING (pigeon_n)\n" + indent + "\tORDER BY n.pigeon_n) e";
+			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, n.pigeon_n, n.pigeon_data, o.pigeon_data AS pigeon_old"
+					+ (key.isEmpty() ? "" : ", n.pigeon_lane_key") + "\n"
+					+ indent + "\tFROM " + numbered(NEW_ROWS, columns, keyColumn) + " n\n" + indent + "\tJOIN "
+					+ numbered(OLD_ROWS, columns, "") + " o USING (pigeon_n)\n" + indent + "\tORDER BY n.pigeon_n) e";
 		}
 		else {
 			String table = (event == PigeonAction.DELETE) ? OLD_ROWS : NEW_ROWS;
 			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, row_number() OVER () AS pigeon_n, "
-					+ rowJson(columns) + " AS pigeon_data FROM " + SqlIdentifiers.quote(table) + " r) e";
+					+ rowJson(columns) + " AS pigeon_data" + keyColumn + " FROM " + SqlIdentifiers.quote(table) + " r) e";
 		}
-		return this.durableSink.insertSelect(definition, indent, "e.pigeon_id", payload, rows);
+		return this.durableSink.insertSelect(definition, indent, "e.pigeon_id", payload,
+				key.isEmpty() ? null : "e.pigeon_lane_key", rows);
 	}
 
-	private static String numbered(String table, List<String> columns) {
-		return "(SELECT row_number() OVER () AS pigeon_n, " + rowJson(columns) + " AS pigeon_data FROM "
-				+ SqlIdentifiers.quote(table) + " r)";
+	private static String numbered(String table, List<String> columns, String keyColumn) {
+		return "(SELECT row_number() OVER () AS pigeon_n, " + rowJson(columns) + " AS pigeon_data" + keyColumn
+				+ " FROM " + SqlIdentifiers.quote(table) + " r)";
 	}
 
 	private static String rowJson(List<String> columns) {

@@ -445,6 +445,19 @@ public final class DurableLogSql {
 	}
 
 	/**
+	 * Return the statement that registers every lane of a new subscription at one position,
+	 * lanes 0 to n - 1, unless they exist. Parameters: id, channel, snapshot (text), lower id,
+	 * number of lanes.
+	 * @return the statement
+	 */
+	public String registerLanes() {
+		return """
+				INSERT INTO %1$s (id, lane, channel, snapshot, lower_id)
+				SELECT ?, lane, ?, ?::pg_snapshot, ? FROM generate_series(0, ? - 1) AS lane ORDER BY lane
+				ON CONFLICT (id, lane) DO NOTHING""".formatted(qualified(SUBSCRIPTION));
+	}
+
+	/**
 	 * Return the statement that registers a subscription's lease row unless it exists.
 	 * Parameters: subscription, lane.
 	 * @return the statement

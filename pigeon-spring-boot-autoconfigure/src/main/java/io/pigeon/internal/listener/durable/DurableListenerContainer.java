@@ -58,6 +58,12 @@ class DurableListenerContainer extends AbstractListenerContainer {
 
 	static final String TASKS_THREAD_NAME = "pigeon-durable-tasks";
 
+	private static final String PRIMARY_KEY = "SELECT a.attname FROM pg_catalog.pg_constraint k"
+			+ " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+			+ " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+			+ " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (k.conkey)"
+			+ " WHERE n.nspname = ? AND c.relname = ? AND k.contype = 'p'";
+
 	private final DurableSettings settings;
 
 	private final JdbcTemplate jdbc;
@@ -275,23 +281,15 @@ class DurableListenerContainer extends AbstractListenerContainer {
 		}
 	}
 
-	private static final String PRIMARY_KEY = "SELECT a.attname FROM pg_catalog.pg_constraint k"
-			+ " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
-			+ " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-			+ " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (k.conkey)"
-			+ " WHERE n.nspname = ? AND c.relname = ? AND k.contype = 'p'";
-
 	private void register(Subscription subscription, DurableLogSql sql, LogReader reader) {
 		String id = subscription.id();
 		String existing = channelOf(sql, id);
 		int lanes = subscription.lanes();
 		if (existing == null) {
 			LogPosition start = this.settings.startFromEarliest() ? LogPosition.beginning() : reader.end();
-			// every lane starts at the same position: together they read every event once
-			for (int lane = 0; lane < lanes; lane++) {
-				this.jdbc.update(sql.registerSubscription(), id, lane, subscription.channel(), start.snapshot(),
-						start.lowerId());
-			}
+			// every lane at the same position, in one statement, so that two instances registering
+			// the subscription at once cannot start its lanes at different places
+			this.jdbc.update(sql.registerLanes(), id, subscription.channel(), start.snapshot(), start.lowerId(), lanes);
 			existing = channelOf(sql, id);
 			logger.debug("Pigeon registered subscription '" + id + "' on channel '" + subscription.channel() + "'"
 					+ ((lanes > 1) ? " with " + lanes + " lanes" : ""));
@@ -309,8 +307,9 @@ class DurableListenerContainer extends AbstractListenerContainer {
 					+ "(DELETE FROM " + sql.qualified(DurableLogSql.SUBSCRIPTION) + " WHERE id = '" + id + "', and "
 					+ "the same in " + sql.qualified(DurableLogSql.SUBSCRIPTION_LEASE) + " WHERE subscription = '"
 					+ id + "'); then start with the new concurrency: the subscription is registered again at the end "
-					+ "of the log, so changes written while no instance ran it are not delivered (stop the writers "
-					+ "meanwhile, or give the listener a new id with start-from: earliest)");
+					+ "of the log. Changes written while no instance ran it are delivered only if you then call "
+					+ "PigeonSubscriptions.seek('" + id + "', <the time you stopped>), which replays them at least "
+					+ "once");
 		}
 		for (int lane = 0; lane < lanes; lane++) {
 			this.jdbc.update(sql.registerLease(), id, lane);
@@ -360,13 +359,14 @@ class DurableListenerContainer extends AbstractListenerContainer {
 		for (SubscriptionWorker worker : late) {
 			worker.awaitEnd(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
 		}
-		this.assignments.forEach(LaneAssignment::leave);
 		stopRest(deadlineNanos);
 	}
 
 	private void stopRest(long deadlineNanos) throws InterruptedException {
 		this.heartbeats.forEach((heartbeat) -> heartbeat.cancel(false));
 		this.heartbeats.clear();
+		// after the heartbeats, which would record this instance again
+		this.assignments.forEach(LaneAssignment::leave);
 		WakeUpListener listener = this.wakeUpListener;
 		if (listener != null) {
 			listener.stop(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadlineNanos - System.nanoTime())));

@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import io.pigeon.PigeonEvent;
 import io.pigeon.PigeonListener;
 import io.pigeon.internal.durable.DurableLogSql;
+import io.pigeon.test.FreezableTcpProxy;
 import io.pigeon.test.PigeonTestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -203,6 +204,40 @@ class DurableLanesIntegrationTests {
 		assertThat(runs).isNotEmpty().allSatisfy((lane) -> assertThat(((Number) lane.get("runs")).longValue())
 			.as("lane %s", lane.get("lane"))
 			.isLessThanOrEqualTo(((Number) lane.get("generation")).longValue()));
+	}
+
+	@Test
+	void lanesOfAnInstanceThatHangsAreTakenOverOnceTheirLeasesEnd() throws Exception {
+		String[] shared = { "test.concurrency=" + LANES, "test.id=items-shared", "test.transactional=true",
+				"test.record=true" };
+		try (FreezableTcpProxy proxy = FreezableTcpProxy.forJdbcUrl(this.database.getJdbcUrl())) {
+			start(Listener.class, concat(shared, "test.instance=a",
+					"spring.datasource.url=" + proxy.proxiedUrl(this.database.getJdbcUrl()) + "?socketTimeout=1",
+					"spring.datasource.hikari.connection-timeout=500"));
+			start(Listener.class, concat(shared, "test.instance=b"));
+			await().atMost(TIMEOUT).untilAsserted(
+					() -> assertThat(lanesByHolder("items-shared").values()).containsExactlyInAnyOrder(4L, 4L));
+			writeChanges(40, 2);
+			await().atMost(TIMEOUT).until(() -> effects("instance = 'a'") >= 5);
+			proxy.freeze();
+			long frozen = System.nanoTime();
+			// the lease timeout (1.5 s), then b's next heartbeat and poll
+			await().atMost(Duration.ofSeconds(6)).untilAsserted(
+					() -> assertThat(lanesByHolder("items-shared").values()).containsExactly((long) LANES));
+			assertThat(Duration.ofNanos(System.nanoTime() - frozen)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+			for (int v = 3; v <= 4; v++) {
+				this.jdbc.update("UPDATE " + this.schema + ".items SET version = version + 1");
+			}
+			await().atMost(TIMEOUT).until(() -> effects("true") >= 160);
+			proxy.unfreeze();
+			// a finds its leases taken: fenced, it delivers nothing more
+			await().during(Duration.ofSeconds(1)).atMost(TIMEOUT).until(() -> effects("true") == 160);
+		}
+		assertThat(this.jdbc.queryForObject("SELECT count(DISTINCT event_id) FROM " + this.schema + ".effects",
+				Integer.class)).isEqualTo(160);
+		assertThat(this.jdbc.queryForList("SELECT id || ':' || version FROM (SELECT id, version, "
+				+ "lag(version) OVER (PARTITION BY id ORDER BY seq) AS previous FROM " + this.schema + ".effects) e "
+				+ "WHERE version <> coalesce(previous, 0) + 1", String.class)).isEmpty();
 	}
 
 	private int effects(String condition) {

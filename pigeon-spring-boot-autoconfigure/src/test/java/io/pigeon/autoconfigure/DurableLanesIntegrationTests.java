@@ -240,6 +240,25 @@ class DurableLanesIntegrationTests {
 				+ "WHERE version <> coalesce(previous, 0) + 1", String.class)).isEmpty();
 	}
 
+	@Test
+	void aFailingEventHoldsBackOnlyTheKeysOfItsLane() {
+		Items items = start(Listener.class, "pigeon.durable.retry.max-attempts=1000",
+				"pigeon.durable.retry.initial-backoff=20ms", "pigeon.durable.retry.max-backoff=50ms")
+			.getBean(Items.class);
+		await().atMost(TIMEOUT).until(() -> leases("items").size() == LANES);
+		items.failing = 1;
+		writeChanges(40, 1);
+		List<Integer> otherLanes = this.jdbc.queryForList("SELECT k FROM generate_series(1, 40) k WHERE "
+				+ "mod(mod(hashtextextended('(' || k || ')', 0), 8) + 8, 8) <> mod(mod(hashtextextended('(1)', 0), 8) "
+				+ "+ 8, 8)", Integer.class);
+		assertThat(otherLanes).hasSizeBetween(20, 39);
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(items.versions).containsOnlyKeys(otherLanes));
+		await().during(Duration.ofMillis(500)).atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(items.versions).containsOnlyKeys(otherLanes));
+		items.failing = null;
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(items.versions).hasSize(40));
+	}
+
 	private int effects(String condition) {
 		return this.jdbc.queryForObject("SELECT count(*) FROM " + this.schema + ".effects WHERE " + condition,
 				Integer.class);
@@ -312,6 +331,8 @@ class DurableLanesIntegrationTests {
 
 		final AtomicInteger delivered = new AtomicInteger();
 
+		volatile Integer failing;
+
 		Items(JdbcTemplate jdbc) {
 			this.jdbc = jdbc;
 		}
@@ -320,6 +341,10 @@ class DurableLanesIntegrationTests {
 				concurrency = "${test.concurrency:8}", transactional = "${test.transactional:false}")
 		void on(PigeonEvent<Item> event) throws InterruptedException {
 			Item item = event.data();
+			Integer failing = this.failing;
+			if (failing != null && failing == item.id()) {
+				throw new IllegalStateException("failing " + failing);
+			}
 			// the listener's work: 20 ms a change
 			Thread.sleep(20);
 			if (this.record) {

@@ -1,5 +1,7 @@
 package io.pigeon.autoconfigure;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -23,6 +25,8 @@ import io.pigeon.internal.listener.durable.DurableMetrics;
 public class MicrometerDurableMetrics implements DurableMetrics {
 
 	private final MeterRegistry registry;
+
+	private final Map<String, IntSupplier> lanesHeld = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a new instance recording to the given registry.
@@ -62,7 +66,10 @@ public class MicrometerDurableMetrics implements DurableMetrics {
 
 	@Override
 	public void lanes(String subscription, String channel, IntSupplier held) {
-		Gauge.builder("pigeon.durable.lanes.held", held, IntSupplier::getAsInt)
+		// a restarted container hands a new supplier to the gauge already registered
+		String key = subscription + "\u0000" + channel;
+		this.lanesHeld.put(key, held);
+		Gauge.builder("pigeon.durable.lanes.held", this.lanesHeld, (suppliers) -> suppliers.get(key).getAsInt())
 			.description("Lanes of a durable subscription this instance holds")
 			.tag("subscription", subscription)
 			.tag("channel", channel)

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pigeon.PigeonEvent;
 import io.pigeon.PigeonListener;
 import io.pigeon.internal.durable.DurableLogSql;
@@ -147,6 +148,12 @@ class DurableLanesIntegrationTests {
 				"test.id=" + id);
 		Items items = context.getBean(Items.class);
 		await().atMost(TIMEOUT).until(() -> leases(id).size() == lanes);
+		if (lanes > 1) {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
+					meters.get("pigeon.durable.lanes.held").tag("subscription", id).gauge().value())
+				.isEqualTo(lanes));
+		}
 		long started = System.nanoTime();
 		writeChanges(400, 2);
 		await().atMost(TIMEOUT.multipliedBy(2)).until(() -> items.delivered.get() >= 800);

@@ -285,10 +285,12 @@ public final class PigeonListenerAutoConfiguration {
 			return current;
 		}
 
-		// Not a bean, like the notify executor's default: one daemon thread per subscription.
+		// Not a bean, like the notify executor's default: one thread per subscription, not daemon:
+		// like the notify reading thread, the workers keep an application that only listens up
+		// (they end when the context closes).
 		private static TaskExecutor defaultDurableExecutor(Environment environment) {
 			SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("pigeon-durable-");
-			executor.setDaemon(true);
+			executor.setDaemon(false);
 			executor.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
 			return executor;
 		}

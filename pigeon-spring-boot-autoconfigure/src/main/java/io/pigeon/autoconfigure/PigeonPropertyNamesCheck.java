@@ -28,7 +28,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Fails start-up, before any bean is created and so before the installer touches the catalog,
- * when a key under {@code pigeon.schemas}, {@code pigeon.install} or {@code pigeon.listener} is
+ * when a key under {@code pigeon.schemas}, {@code pigeon.install}, {@code pigeon.listener} or
+ * {@code pigeon.durable} is
  * not a property of {@link PigeonProperties}: Spring Boot's binding ignores unknown keys, so
  * {@code colums: [id]} would silently send every column and {@code udpate-of} fire on every
  * update. The valid keys are the JavaBean properties of the properties classes, found by
@@ -40,7 +41,7 @@ final class PigeonPropertyNamesCheck implements BeanFactoryPostProcessor, Enviro
 
 	private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("pigeon");
 
-	private static final Set<String> CHECKED_GROUPS = Set.of("schemas", "install", "listener");
+	private static final Set<String> CHECKED_GROUPS = Set.of("schemas", "install", "listener", "durable");
 
 	private @Nullable Environment environment;
 
@@ -108,8 +109,15 @@ final class PigeonPropertyNamesCheck implements BeanFactoryPostProcessor, Enviro
 	}
 
 	private static boolean isPigeonBean(@Nullable Class<?> type) {
-		return type != null && !type.isEnum() && (type == PigeonProperties.class
-				|| type.getEnclosingClass() == PigeonProperties.class);
+		if (type == null || type.isEnum()) {
+			return false;
+		}
+		for (Class<?> enclosing = type; enclosing != null; enclosing = enclosing.getEnclosingClass()) {
+			if (enclosing == PigeonProperties.class) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static @Nullable ResolvableType elementType(ResolvableType type) {

@@ -32,6 +32,8 @@ class PigeonPropertyNamesCheckTests {
 					"pigeon.schemas[0].tables[0].triggers[0].include-old=true",
 					"pigeon.schemas[0].tables[0].triggers[0].includeOld=true",
 					"pigeon.schemas[0].tables[0].triggers[0].events=insert,update",
+					"pigeon.durable.retry.max-attempts=3", "pigeon.durable.channels=orders",
+					"pigeon.durable.wake-up=poll",
 					"pigeon.schemas[0].tables[0].triggers[0].condition=NEW.id > 0",
 					"pigeon.schemas[0].tables[0].triggers[0].changed-only=true",
 					"pigeon.schemas[0].tables[0].triggers[0].ignore-columns=updated_at",
@@ -50,7 +52,8 @@ class PigeonPropertyNamesCheckTests {
 					"pigeon.schemas[0].tables[0].triggers[0].colums[0]=id",
 					"pigeon.schemas[0].tables[0].triggers[0].udpate-of=id", "pigeon.schemas[0].tabels[0].name=x",
 					"pigeon.schemas[0].tables[0].triggers[0].changed-onyl=true",
-					"pigeon.listener.reconect.max-backoff=1s", "pigeon.install.zzzzzzzz=1")
+					"pigeon.listener.reconect.max-backoff=1s", "pigeon.install.zzzzzzzz=1",
+					"pigeon.durable.batch-sise=5", "pigeon.durable.retry.max-attemps=3")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				Throwable failure = context.getStartupFailure();
@@ -67,7 +70,8 @@ class PigeonPropertyNamesCheckTests {
 						"pigeon.schemas[0].tables[0].triggers[0].udpate-of -> update-of",
 						"pigeon.schemas[0].tabels -> tables", "pigeon.listener.reconect -> reconnect",
 						"pigeon.schemas[0].tables[0].triggers[0].changed-onyl -> changed-only",
-						"pigeon.install.zzzzzzzz -> null");
+						"pigeon.install.zzzzzzzz -> null", "pigeon.durable.batch-sise -> batch-size",
+						"pigeon.durable.retry.max-attemps -> max-attempts");
 				FailureAnalysis analysis = new UnknownPigeonPropertiesFailureAnalyzer().analyze(failure);
 				assertThat(analysis.getDescription())
 					.contains("pigeon.schemas[0].tables[0].triggers[0].colums: unknown key `colums`");

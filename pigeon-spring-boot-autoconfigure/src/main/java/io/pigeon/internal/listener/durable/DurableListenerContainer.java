@@ -2,6 +2,7 @@ package io.pigeon.internal.listener.durable;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -98,6 +99,8 @@ class DurableListenerContainer extends AbstractListenerContainer {
 
 	private final List<ScheduledFuture<?>> heartbeats = new CopyOnWriteArrayList<>();
 
+	private volatile @Nullable ScheduledFuture<?> awaitingLog;
+
 	private @Nullable WakeUpListener wakeUpListener;
 
 	private @Nullable ScheduledThreadPoolExecutor ownTasks;
@@ -157,8 +160,11 @@ class DurableListenerContainer extends AbstractListenerContainer {
 		DurableLogSql sql = new DurableLogSql(resolveSchema());
 		LogReader reader = new LogReader(this.jdbc, sql);
 		checkLaneKeys(subscriptions);
-		for (Subscription subscription : subscriptions) {
-			register(subscription, sql, reader);
+		boolean logExists = logExists(sql);
+		if (logExists) {
+			for (Subscription subscription : subscriptions) {
+				register(subscription, sql, reader, false);
+			}
 		}
 		TaskScheduler tasks = (this.taskScheduler != null) ? this.taskScheduler : createOwnTasks();
 		NotificationParser parser = new NotificationParser(this.jsonMapper, (id) -> {
@@ -184,10 +190,6 @@ class DurableListenerContainer extends AbstractListenerContainer {
 				byChannel.computeIfAbsent(subscription.channel(), (channel) -> new ArrayList<>()).add(worker);
 			}
 		}
-		// Members before the first acquisition, so that the others make room at their next heartbeat.
-		for (LaneAssignment assignment : this.assignments) {
-			assignment.heartbeat();
-		}
 		// LISTEN before the first read, so that no wake-up falls between the two.
 		ListenerConnectionFactory connectionFactory = this.connectionFactory;
 		if (this.settings.notifyWakeUp() && connectionFactory != null) {
@@ -197,15 +199,68 @@ class DurableListenerContainer extends AbstractListenerContainer {
 			this.wakeUpListener = listener;
 			listener.start();
 		}
+		if (logExists) {
+			startWorkers(tasks);
+		}
+		else {
+			// The installer (an ApplicationRunner) creates the log after the listeners started.
+			logger.info("Pigeon waits for its change log in schema '" + sql.schema() + "', which the installer creates, "
+					+ "before it registers its durable subscriptions");
+			this.awaitingLog = tasks.scheduleWithFixedDelay(() -> startOnceLogExists(subscriptions, sql, reader, tasks),
+					Instant.now().plus(this.settings.pollInterval()), this.settings.pollInterval());
+		}
+		getStatus().listening(0);
+	}
+
+	private void startWorkers(TaskScheduler tasks) {
 		Duration heartbeat = this.settings.heartbeatInterval();
+		// Members before the first acquisition, so that the others make room at their next heartbeat.
+		for (LaneAssignment assignment : this.assignments) {
+			assignment.heartbeat();
+			this.heartbeats.add(tasks.scheduleAtFixedRate(assignment::heartbeat, heartbeat));
+		}
 		for (SubscriptionWorker worker : this.workers) {
 			this.executor.execute(worker);
 			this.heartbeats.add(tasks.scheduleAtFixedRate(worker::heartbeat, heartbeat));
 		}
-		for (LaneAssignment assignment : this.assignments) {
-			this.heartbeats.add(tasks.scheduleAtFixedRate(assignment::heartbeat, heartbeat));
+	}
+
+	/**
+	 * Register the subscriptions and start their workers once the installer has created the log.
+	 * The log did not exist when this container started, so everything in it was logged after the
+	 * application started: a new subscription starts at its beginning and misses nothing.
+	 */
+	private synchronized void startOnceLogExists(List<Subscription> subscriptions, DurableLogSql sql, LogReader reader,
+			TaskScheduler tasks) {
+		ScheduledFuture<?> awaiting = this.awaitingLog;
+		try {
+			if (awaiting == null || !logExists(sql)) {
+				return;
+			}
 		}
-		getStatus().listening(0);
+		catch (RuntimeException ex) {
+			logger.warn("Pigeon could not look for its change log: " + ex.getMessage() + "; retrying");
+			return;
+		}
+		this.awaitingLog = null;
+		awaiting.cancel(false);
+		for (Subscription subscription : subscriptions) {
+			try {
+				register(subscription, sql, reader, true);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Pigeon could not register durable subscription '" + subscription.id() + "'", ex);
+				this.workers.removeIf((worker) -> worker.getSubscription() == subscription);
+				this.assignments.removeIf((assignment) -> assignment.getSubscription() == subscription);
+			}
+		}
+		startWorkers(tasks);
+	}
+
+	private boolean logExists(DurableLogSql sql) {
+		Boolean exists = this.jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class,
+				sql.qualified(DurableLogSql.DEAD_LETTER));
+		return Boolean.TRUE.equals(exists);
 	}
 
 	private List<Subscription> subscriptions() {
@@ -281,12 +336,12 @@ class DurableListenerContainer extends AbstractListenerContainer {
 		}
 	}
 
-	private void register(Subscription subscription, DurableLogSql sql, LogReader reader) {
+	private void register(Subscription subscription, DurableLogSql sql, LogReader reader, boolean newLog) {
 		String id = subscription.id();
 		String existing = channelOf(sql, id);
 		int lanes = subscription.lanes();
 		if (existing == null) {
-			LogPosition start = this.settings.startFromEarliest() ? LogPosition.beginning() : reader.end();
+			LogPosition start = (newLog || this.settings.startFromEarliest()) ? LogPosition.beginning() : reader.end();
 			// every lane at the same position, in one statement, so that two instances registering
 			// the subscription at once cannot start its lanes at different places
 			this.jdbc.update(sql.registerLanes(), id, subscription.channel(), start.snapshot(), start.lowerId(), lanes);
@@ -332,7 +387,8 @@ class DurableListenerContainer extends AbstractListenerContainer {
 	private TaskScheduler createOwnTasks() {
 		ScheduledThreadPoolExecutor tasks = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 			Thread thread = new Thread(runnable, TASKS_THREAD_NAME);
-			thread.setDaemon(true);
+			// Not daemon: while it waits for the log, nothing else keeps a listening application up.
+			thread.setDaemon(false);
 			return thread;
 		});
 		tasks.setRemoveOnCancelPolicy(true);
@@ -343,6 +399,7 @@ class DurableListenerContainer extends AbstractListenerContainer {
 
 	@Override
 	protected void doStop(long deadlineNanos) throws InterruptedException {
+		cancelAwaitingLog();
 		this.workers.forEach(SubscriptionWorker::stop);
 		List<SubscriptionWorker> late = new ArrayList<>();
 		for (SubscriptionWorker worker : this.workers) {
@@ -379,8 +436,17 @@ class DurableListenerContainer extends AbstractListenerContainer {
 		clear();
 	}
 
+	private synchronized void cancelAwaitingLog() {
+		ScheduledFuture<?> awaiting = this.awaitingLog;
+		if (awaiting != null) {
+			awaiting.cancel(false);
+			this.awaitingLog = null;
+		}
+	}
+
 	@Override
 	protected void doAbandon() {
+		cancelAwaitingLog();
 		this.workers.forEach(SubscriptionWorker::interrupt);
 		this.heartbeats.forEach((heartbeat) -> heartbeat.cancel(true));
 		ScheduledThreadPoolExecutor tasks = this.ownTasks;

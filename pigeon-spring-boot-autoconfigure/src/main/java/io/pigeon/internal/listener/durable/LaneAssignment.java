@@ -46,6 +46,10 @@ final class LaneAssignment {
 		this.share = subscription.lanes();
 	}
 
+	Subscription getSubscription() {
+		return this.subscription;
+	}
+
 	void add(SubscriptionWorker worker) {
 		this.workers.add(worker);
 	}

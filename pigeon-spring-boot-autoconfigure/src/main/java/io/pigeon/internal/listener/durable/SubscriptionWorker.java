@@ -95,6 +95,9 @@ final class SubscriptionWorker implements Runnable {
 
 	private int idleReads;
 
+	/** Set when a transaction's outcome is unknown: read the stored position before delivering. */
+	private boolean rereadPosition;
+
 	private long nextRedriveNanos;
 
 	private @Nullable BackOffExecution outage;
@@ -171,6 +174,10 @@ final class SubscriptionWorker implements Runnable {
 			if (assignment != null && assignment.isSurplus(this.lane)) {
 				handOver(assignment);
 				return;
+			}
+			if (this.rereadPosition) {
+				this.position = readPosition();
+				this.rereadPosition = false;
 			}
 			ListenerControl control = this.subscription.adapter().getControl();
 			if (!control.isRunning() || control.isPaused()) {
@@ -452,7 +459,7 @@ final class SubscriptionWorker implements Runnable {
 					adapter.invoke(notification, event.id(), call);
 				}
 			});
-			if (failure == null) {
+			if (failure == null || (transactional && committedAnyway(page.afterEvent(index)))) {
 				this.context.metrics().processed(this.subscription.id(), this.subscription.channel(), 1);
 				if (transactional) {
 					this.position = page.afterEvent(index);
@@ -514,7 +521,7 @@ final class SubscriptionWorker implements Runnable {
 					adapter.invokeBatch(notifications, ids, call);
 				}
 			});
-			if (failure == null) {
+			if (failure == null || (transactional && committedAnyway(page.after()))) {
 				this.context.metrics().processed(this.subscription.id(), this.subscription.channel(), accepted.size());
 				if (!transactional) {
 					acknowledge(page.after());
@@ -575,6 +582,24 @@ final class SubscriptionWorker implements Runnable {
 		finally {
 			this.context.metrics()
 				.processing(this.subscription.id(), this.subscription.channel(), System.nanoTime() - started);
+		}
+	}
+
+	/**
+	 * Return whether a transaction that failed to report its outcome committed nonetheless: a
+	 * connection lost during COMMIT leaves it unknown, and redelivering an event whose effect and
+	 * acknowledgement did commit would repeat the effect. The stored position tells: it has moved
+	 * to the acknowledged one only if the transaction committed (the lease is still ours, so no
+	 * other instance moved it). When the database cannot be asked, the failure goes up and the
+	 * position is read again before anything is delivered.
+	 */
+	private boolean committedAnyway(LogPosition acknowledged) {
+		try {
+			return readPosition().equals(acknowledged);
+		}
+		catch (RuntimeException ex) {
+			this.rereadPosition = true;
+			throw ex;
 		}
 	}
 

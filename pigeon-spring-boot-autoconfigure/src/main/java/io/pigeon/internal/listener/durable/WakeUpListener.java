@@ -74,7 +74,8 @@ final class WakeUpListener {
 					+ "every pigeon.durable.poll-interval until it reconnects");
 		}
 		Thread thread = new Thread(this::run, THREAD_NAME);
-		thread.setDaemon(true);
+		// Like the notify reading thread: an application that only listens stays up.
+		thread.setDaemon(false);
 		this.thread = thread;
 		thread.start();
 	}

@@ -219,7 +219,10 @@ class DurableLanesIntegrationTests {
 				"test.record=true" };
 		try (FreezableTcpProxy proxy = FreezableTcpProxy.forJdbcUrl(this.database.getJdbcUrl())) {
 			start(Listener.class, concat(shared, "test.instance=a",
-					"spring.datasource.url=" + proxy.proxiedUrl(this.database.getJdbcUrl()) + "?socketTimeout=1",
+					// a hung holder's open transaction would keep the lease row locked (its fence)
+					// until PostgreSQL ends it: idle_in_transaction_session_timeout does
+					"spring.datasource.url=" + proxy.proxiedUrl(this.database.getJdbcUrl())
+							+ "?socketTimeout=1&options=-c%20idle_in_transaction_session_timeout%3D1000",
 					"spring.datasource.hikari.connection-timeout=500"));
 			start(Listener.class, concat(shared, "test.instance=b"));
 			await().atMost(TIMEOUT).untilAsserted(
@@ -228,8 +231,8 @@ class DurableLanesIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> effects("instance = 'a'") >= 5);
 			proxy.freeze();
 			long frozen = System.nanoTime();
-			// the lease timeout (1.5 s), then b's next heartbeat and poll
-			await().atMost(Duration.ofSeconds(6)).untilAsserted(
+			// the lease timeout (1.5 s) or the idle transaction's (1 s), then b's next heartbeat and poll
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(
 					() -> assertThat(lanesByHolder("items-shared").values()).containsExactly((long) LANES));
 			assertThat(Duration.ofNanos(System.nanoTime() - frozen)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
 			for (int v = 3; v <= 4; v++) {

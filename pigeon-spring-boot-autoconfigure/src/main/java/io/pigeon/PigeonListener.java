@@ -115,4 +115,15 @@ public @interface PigeonListener {
 	 */
 	String transactional() default "";
 
+	/**
+	 * The number of lanes of a listener on a durable channel: each lane delivers the changes of
+	 * its share of the keys (the trigger's {@code key}, by default the table's primary key) in
+	 * order, in parallel with the other lanes, and the lanes are shared among the running
+	 * instances. Empty (the default) for {@code pigeon.durable.concurrency}. {@code ${…}}
+	 * placeholders and {@code #{…}} expressions are resolved. Ignored in notify mode.
+	 * @return the number of lanes, or empty for the default
+	 * @since 0.2.0
+	 */
+	String concurrency() default "";
+
 }

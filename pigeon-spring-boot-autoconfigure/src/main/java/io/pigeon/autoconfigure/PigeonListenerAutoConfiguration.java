@@ -1,7 +1,9 @@
 package io.pigeon.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 import javax.sql.DataSource;
@@ -9,6 +11,8 @@ import javax.sql.DataSource;
 import io.pigeon.PigeonErrorHandler;
 import io.pigeon.PigeonTemplate;
 import io.pigeon.TriggerDelivery;
+import io.pigeon.TriggerLevel;
+import io.pigeon.internal.install.TriggerConfiguration;
 import io.pigeon.internal.listener.DeliveryObserver;
 import io.pigeon.internal.listener.ListenerContainerFactory;
 import io.pigeon.internal.listener.ListenerInvocationObserver;
@@ -18,11 +22,13 @@ import io.pigeon.internal.listener.PigeonListenerEndpointRegistry;
 import io.pigeon.internal.listener.durable.DurableListenerContainerFactory;
 import io.pigeon.internal.listener.durable.DurableMetrics;
 import io.pigeon.internal.listener.durable.DurableSettings;
+import io.pigeon.internal.listener.durable.KeyedTrigger;
 import io.pigeon.internal.listener.notify.ListenerConnectionFactory;
 import io.pigeon.internal.listener.notify.ListenerSettings;
 import io.pigeon.internal.listener.notify.NotifyListenerContainerFactory;
 import io.pigeon.internal.listener.notify.OverflowPayloadStore;
 import io.pigeon.internal.listener.notify.PgjdbcNotificationLatencyTuner;
+import io.pigeon.internal.sql.TriggerDefinition;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -186,7 +192,7 @@ public final class PigeonListenerAutoConfiguration {
 					durable.getRetry().getMaxAttempts(), durable.getRetry().getInitialBackoff(),
 					durable.getRetry().getMultiplier(), durable.getRetry().getMaxBackoff(),
 					listener.getShutdownTimeout(), listener.getReconnect().getInitialBackoff(),
-					listener.getReconnect().getMaxBackoff());
+					listener.getReconnect().getMaxBackoff(), durable.getConcurrency());
 			DurableListenerContainerFactory durableFactory = new DurableListenerContainerFactory(settings,
 					database.jdbcTemplate(), database.schema(), connectionFactory,
 					jsonMapper.getIfAvailable(JsonMapper::shared), errorHandler.getIfAvailable(),
@@ -194,13 +200,28 @@ public final class PigeonListenerAutoConfiguration {
 					executor.getIfAvailable(() -> defaultDurableExecutor(environment)), taskScheduler.getIfAvailable(),
 					DeliveryObserver.of(deliveryObservers.orderedStream().toList()),
 					transactions(transactionManagers, database.dataSource()));
+			durableFactory.setKeyedTriggers(keyedTriggers(properties));
 			return new PigeonListenerEndpointRegistry(containerFactory, durableFactory, durableChannels);
+		}
+
+		private static List<KeyedTrigger> keyedTriggers(PigeonProperties properties) {
+			List<KeyedTrigger> keyed = new ArrayList<>();
+			for (TriggerConfiguration.Trigger trigger : TriggerConfigurationResolver.resolve(properties).triggers()) {
+				TriggerDefinition definition = trigger.definition();
+				if (trigger.active() && definition.durable() && definition.level() == TriggerLevel.ROW) {
+					keyed.add(new KeyedTrigger(definition.channel(), definition.schema(), definition.table(),
+							trigger.path(), !definition.options().laneKey().isEmpty()));
+				}
+			}
+			return keyed;
 		}
 
 		// Before the container refuses them without naming the property.
 		private static void validateDurable(PigeonProperties.Durable durable) {
 			requireDurable(durable.getBatchSize() > 0, "batch-size", durable.getBatchSize(),
 					"The value must be greater than zero.");
+			requireDurable(durable.getConcurrency() > 0 && durable.getConcurrency() <= DurableSettings.MAX_CONCURRENCY,
+					"concurrency", durable.getConcurrency(), "The number of lanes must be between 1 and 1024.");
 			requireDurable(isPositive(durable.getPollInterval()), "poll-interval", durable.getPollInterval(),
 					"The value must be greater than zero.");
 			requireDurable(durable.getLeaseTimeout().toMillis() >= 3, "lease-timeout", durable.getLeaseTimeout(),

@@ -452,6 +452,21 @@ public class PigeonProperties {
 		 */
 		private boolean includeRows = false;
 
+		/**
+		 * Columns whose values are the key of a durable trigger's changes: the changes of one
+		 * key stay in order when a subscription delivers in parallel ('concurrency'). Default:
+		 * the table's primary key.
+		 */
+		private List<String> key = new ArrayList<>();
+
+		public List<String> getKey() {
+			return this.key;
+		}
+
+		public void setKey(List<String> key) {
+			this.key = key;
+		}
+
 		public @Nullable String getCondition() {
 			return this.condition;
 		}
@@ -609,6 +624,13 @@ public class PigeonProperties {
 		private int batchSize = 500;
 
 		/**
+		 * Number of lanes of a durable subscription whose listener does not set
+		 * 'concurrency': each lane delivers the changes of its share of the keys, in order,
+		 * in parallel with the others.
+		 */
+		private int concurrency = 1;
+
+		/**
 		 * How often a subscription reads the log even when no wake-up arrived.
 		 */
 		private Duration pollInterval = Duration.ofSeconds(1);
@@ -675,6 +697,14 @@ public class PigeonProperties {
 
 		public void setBatchSize(int batchSize) {
 			this.batchSize = batchSize;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
 		}
 
 		public Duration getPollInterval() {

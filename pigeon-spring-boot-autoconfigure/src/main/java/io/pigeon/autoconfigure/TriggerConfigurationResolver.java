@@ -71,7 +71,8 @@ final class TriggerConfigurationResolver {
 				List.copyOf(trigger.getEvents()), List.copyOf(trigger.getUpdateOf()), trigger.getTiming(),
 				trigger.getDelivery(),
 				new TriggerOptions(trigger.getCondition(), trigger.isChangedOnly(), List.copyOf(trigger.getIgnoreColumns()),
-						trigger.isIncludeChanged(), trigger.getContext(), trigger.isIncludeRows()));
+						trigger.isIncludeChanged(), trigger.getContext(), trigger.isIncludeRows(),
+						List.copyOf(trigger.getKey())));
 		return new TriggerConfiguration.Trigger(definition, trigger.isActive(), path, defaultName, defaultFunction);
 	}
 

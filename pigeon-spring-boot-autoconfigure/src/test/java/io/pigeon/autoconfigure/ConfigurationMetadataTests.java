@@ -72,6 +72,7 @@ class ConfigurationMetadataTests {
 		defaults.put(TRIGGER + "include-changed", "false");
 		defaults.put(TRIGGER + "context", null);
 		defaults.put(TRIGGER + "include-rows", "false");
+		defaults.put(TRIGGER + "key", null);
 		assertDocumentedWithDefaults(defaults);
 	}
 
@@ -112,7 +113,7 @@ class ConfigurationMetadataTests {
 				checked++;
 			}
 		}
-		assertThat(checked).isEqualTo(19);
+		assertThat(checked).isEqualTo(20);
 	}
 
 	private static String classBody(String source, String name) {

@@ -37,7 +37,15 @@ import io.pigeon.internal.sql.SqlIdentifiers;
  * acknowledgement locks the lease row {@code FOR KEY SHARE} and succeeds only with the
  * holder's generation, while a takeover locks it {@code FOR UPDATE}, so an acknowledgement in
  * flight either commits before the new holder reads the position or fails (fencing). Positions
- * and leases are keyed by subscription and lane (lane 0 until subscriptions split by key).
+ * and leases are keyed by subscription and lane.
+ * <p>
+ * <b>Lanes.</b> A subscription with {@code concurrency} N is N lanes: lane i reads only the
+ * events whose {@code lane_key} (a hash of the trigger's key columns, written by the trigger;
+ * {@code null}, read as 0, for statement-level events) modulo N is i, with its own position,
+ * lease and worker, so that the changes of one key keep their order while different keys are
+ * delivered in parallel. Instances running the subscription renew a row in
+ * {@value #SUBSCRIPTION_MEMBER}; each holds at most its fair share of the lanes
+ * ({@code ceil(N / live instances)}) and releases the rest.
  * <p>
  * Internal: not an API.
  */
@@ -63,6 +71,12 @@ public final class DurableLogSql {
 
 	/** Leases of subscriptions. */
 	public static final String SUBSCRIPTION_LEASE = "pigeon_subscription_lease";
+
+	/**
+	 * The instances that run a subscription split into lanes, each renewing its row like a
+	 * lease: how many are alive decides each one's fair share of the lanes.
+	 */
+	public static final String SUBSCRIPTION_MEMBER = "pigeon_subscription_member";
 
 	/** Events a subscription gave up on. */
 	public static final String DEAD_LETTER = "pigeon_dead_letter";
@@ -129,6 +143,8 @@ public final class DurableLogSql {
 			sql.append("CREATE TABLE IF NOT EXISTS %s PARTITION OF %s FOR VALUES IN (%d);\n"
 				.formatted(qualified(slotTable(slot)), log, slot));
 		}
+		// Added after version 0.2's log: a keyed event's lane key (null for none, read as 0).
+		sql.append("ALTER TABLE %s ADD COLUMN IF NOT EXISTS lane_key bigint;\n".formatted(log));
 		sql.append("""
 				CREATE INDEX IF NOT EXISTS %2$s ON %1$s (channel, id);
 				CREATE INDEX IF NOT EXISTS %3$s ON %1$s (channel, txid, id);
@@ -202,9 +218,15 @@ public final class DurableLogSql {
 					redrive_requested_at timestamptz,
 					UNIQUE (subscription, event_id)
 				);
-				REVOKE ALL ON %1$s, %2$s, %3$s, %4$s, %5$s FROM PUBLIC;
+				CREATE TABLE IF NOT EXISTS %6$s (
+					subscription text NOT NULL,
+					holder text NOT NULL,
+					seen_until timestamptz NOT NULL,
+					PRIMARY KEY (subscription, holder)
+				);
+				REVOKE ALL ON %1$s, %2$s, %3$s, %4$s, %5$s, %6$s FROM PUBLIC;
 				""".formatted(qualified(LOG_TRUNCATION), qualified(SUBSCRIPTION), qualified(SUBSCRIPTION_LEASE),
-				qualified(DEAD_LETTER), qualified(LOG_SLOT)));
+				qualified(DEAD_LETTER), qualified(LOG_SLOT), qualified(SUBSCRIPTION_MEMBER)));
 		return sql.toString();
 	}
 
@@ -273,24 +295,40 @@ public final class DurableLogSql {
 	 * @return the query
 	 */
 	public String page() {
+		return page(false);
+	}
+
+	/**
+	 * Return the query of one page of a batch of one lane: as {@link #page()}, keeping only
+	 * the events whose lane key ({@code null} read as 0) modulo the number of lanes, taken
+	 * non-negative, is the lane. Parameters: as {@link #pageParameters(String, LogPosition,
+	 * int, int, int)} gives them.
+	 * @return the query
+	 */
+	public String lanePage() {
+		return page(true);
+	}
+
+	private String page(boolean lane) {
 		String log = qualified(LOG);
+		String filter = lane ? "\n\t\t\t\t\tAND mod(mod(coalesce(l.lane_key, 0), ?) + ?, ?) = ?" : "";
 		return """
 				SELECT id, txid::text AS txid, created_at, payload FROM (
 					SELECT e.id, e.txid, e.created_at, e.payload
 					FROM pg_snapshot_xip(?::pg_snapshot) AS x(txid)
 					CROSS JOIN LATERAL (
 						SELECT l.id, l.txid, l.created_at, l.payload FROM %1$s l
-						WHERE l.channel = ? AND l.txid = x.txid AND l.id > ?
+						WHERE l.channel = ? AND l.txid = x.txid AND l.id > ?%2$s
 						ORDER BY l.id LIMIT ?
 					) e
 					WHERE pg_visible_in_snapshot(x.txid, ?::pg_snapshot)
 					UNION ALL
 					(SELECT l.id, l.txid, l.created_at, l.payload FROM %1$s l
 					WHERE l.channel = ? AND l.id > greatest(?, ?) AND l.txid >= pg_snapshot_xmax(?::pg_snapshot)
-						AND pg_visible_in_snapshot(l.txid, ?::pg_snapshot)
+						AND pg_visible_in_snapshot(l.txid, ?::pg_snapshot)%2$s
 					ORDER BY l.id LIMIT ?)
 				) batch
-				ORDER BY id LIMIT ?""".formatted(log);
+				ORDER BY id LIMIT ?""".formatted(log, filter);
 	}
 
 	/**
@@ -307,6 +345,76 @@ public final class DurableLogSql {
 		long lastId = position.pageFrom();
 		return new Object[] { position.snapshot(), channel, lastId, limit, position.batchSnapshot(), channel,
 				position.lowerId(), lastId, position.snapshot(), position.batchSnapshot(), limit, limit };
+	}
+
+	/**
+	 * Return the parameters of {@link #lanePage()} in its order.
+	 * @param channel the subscription's channel
+	 * @param position the lane's position, with an open batch
+	 * @param limit the page size
+	 * @param lane the lane, from 0
+	 * @param lanes the number of lanes, more than 1
+	 * @return the bind parameters
+	 */
+	public static Object[] pageParameters(String channel, LogPosition position, int limit, int lane, int lanes) {
+		if (position.batchSnapshot() == null) {
+			throw new IllegalArgumentException("The position has no open batch");
+		}
+		long lastId = position.pageFrom();
+		long n = lanes;
+		return new Object[] { position.snapshot(), channel, lastId, n, n, n, lane, limit, position.batchSnapshot(),
+				channel, position.lowerId(), lastId, position.snapshot(), position.batchSnapshot(), n, n, n, lane,
+				limit, limit };
+	}
+
+	/**
+	 * Return the query of the number of lanes a subscription is registered with. Parameters:
+	 * id. Column: one {@code bigint}, 0 for an unknown subscription.
+	 * @return the query
+	 */
+	public String laneCount() {
+		return "SELECT count(*) FROM %1$s WHERE id = ?".formatted(qualified(SUBSCRIPTION));
+	}
+
+	/**
+	 * Return the statement that records this instance as running a subscription until a time
+	 * (a lease timeout from now). Parameters: subscription, holder, lease timeout in
+	 * milliseconds.
+	 * @return the statement
+	 */
+	public String renewMember() {
+		return """
+				INSERT INTO %1$s (subscription, holder, seen_until)
+				VALUES (?, ?, clock_timestamp() + ? * interval '1 millisecond')
+				ON CONFLICT (subscription, holder) DO UPDATE SET seen_until = excluded.seen_until"""
+			.formatted(qualified(SUBSCRIPTION_MEMBER));
+	}
+
+	/**
+	 * Return the statement that removes this instance from a subscription's members on a
+	 * clean stop, and every member whose time ran out. Parameters: subscription, holder.
+	 * @return the statement
+	 */
+	public String removeMember() {
+		return """
+				DELETE FROM %1$s WHERE subscription = ? AND (holder = ? OR seen_until < clock_timestamp())"""
+			.formatted(qualified(SUBSCRIPTION_MEMBER));
+	}
+
+	/**
+	 * Return the query of how many instances run a subscription: members whose time has not
+	 * run out, and holders of unexpired leases (an instance of an older version has no member
+	 * row). Parameters: subscription, subscription. Column: one {@code bigint}.
+	 * @return the query
+	 */
+	public String liveMembers() {
+		return """
+				SELECT count(DISTINCT holder) FROM (
+					SELECT holder FROM %1$s WHERE subscription = ? AND seen_until > clock_timestamp()
+					UNION ALL
+					SELECT holder FROM %2$s WHERE subscription = ? AND holder IS NOT NULL
+						AND lease_until > clock_timestamp()
+				) live""".formatted(qualified(SUBSCRIPTION_MEMBER), qualified(SUBSCRIPTION_LEASE));
 	}
 
 	/**
@@ -333,6 +441,19 @@ public final class DurableLogSql {
 	public String registerSubscription() {
 		return """
 				INSERT INTO %1$s (id, lane, channel, snapshot, lower_id) VALUES (?, ?, ?, ?::pg_snapshot, ?)
+				ON CONFLICT (id, lane) DO NOTHING""".formatted(qualified(SUBSCRIPTION));
+	}
+
+	/**
+	 * Return the statement that registers every lane of a new subscription at one position,
+	 * lanes 0 to n - 1, unless they exist. Parameters: id, channel, snapshot (text), lower id,
+	 * number of lanes.
+	 * @return the statement
+	 */
+	public String registerLanes() {
+		return """
+				INSERT INTO %1$s (id, lane, channel, snapshot, lower_id)
+				SELECT ?, lane, ?, ?::pg_snapshot, ? FROM generate_series(0, ? - 1) AS lane ORDER BY lane
 				ON CONFLICT (id, lane) DO NOTHING""".formatted(qualified(SUBSCRIPTION));
 	}
 

@@ -45,15 +45,29 @@ public final class LogReader {
 	 * @return the events and the position after processing all of them
 	 */
 	public Page read(String channel, LogPosition position, int limit) {
+		return read(channel, position, limit, 0, 1);
+	}
+
+	/**
+	 * Read the next page of one lane of a channel's events.
+	 * @param channel the channel
+	 * @param position where the lane stands
+	 * @param limit the largest number of events to return
+	 * @param lane the lane, from 0
+	 * @param lanes the number of lanes; 1 reads every event
+	 * @return the events and the position after processing all of them
+	 */
+	public Page read(String channel, LogPosition position, int limit, int lane, int lanes) {
 		LogPosition from = position;
 		if (!from.inBatch()) {
 			long lowerId = lastEventId();
 			from = from.openBatch(snapshotAfter(), lowerId);
 		}
-		List<LogEvent> events = this.jdbc.query(this.sql.page(),
+		List<LogEvent> events = this.jdbc.query((lanes > 1) ? this.sql.lanePage() : this.sql.page(),
 				(rs, row) -> new LogEvent(rs.getLong("id"), rs.getString("txid"),
 						rs.getObject("created_at", Timestamp.class).toInstant(), rs.getString("payload")),
-				DurableLogSql.pageParameters(channel, from, limit));
+				(lanes > 1) ? DurableLogSql.pageParameters(channel, from, limit, lane, lanes)
+						: DurableLogSql.pageParameters(channel, from, limit));
 		LogPosition after = (events.size() < limit) ? from.closeBatch()
 				: from.processedUpTo(events.get(events.size() - 1).id());
 		return new Page(events, from, after);

@@ -46,7 +46,7 @@ final class InstallPlanner {
 		for (Trigger trigger : triggers) {
 			TriggerDefinition definition = trigger.definition();
 			configured.add(Key.of(definition));
-			TriggerScript script = this.scripts.trigger(definition,
+			TriggerScript script = this.scripts.trigger(catalog.withLaneKey(definition),
 					catalog.kind(definition.schema(), definition.table()));
 			Entry entry = state.triggers().get(Key.of(definition));
 			LiveTrigger live = catalog.trigger(definition.schema(), definition.table(), definition.name());

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import io.pigeon.TriggerLevel;
 import io.pigeon.internal.durable.DurableLogSql;
+import io.pigeon.internal.sql.TriggerDefinition;
 import io.pigeon.internal.sql.SqlIdentifiers;
 import io.pigeon.internal.sql.TriggerSqlGenerator;
 import io.pigeon.internal.sql.TriggerTarget;
@@ -107,6 +109,46 @@ final class PostgresCatalog {
 			return new Relation(schema, name, RelationKind.of(result.getString(2).charAt(0)), columns(oid),
 					result.getBoolean(3), result.getBoolean(4));
 		}
+	}
+
+	/**
+	 * Return a trigger's definition with its lane key: the configured {@code key}, else for a
+	 * durable row-level trigger the primary key of its table (in the key's order), else none.
+	 * The key is part of the generated function, hence of its checksum.
+	 * @param definition the configured trigger
+	 * @return the definition to generate
+	 * @throws SQLException on a database error
+	 */
+	TriggerDefinition withLaneKey(TriggerDefinition definition) throws SQLException {
+		if (!definition.durable() || definition.level() != TriggerLevel.ROW
+				|| !definition.options().laneKey().isEmpty()) {
+			return definition;
+		}
+		List<String> key = primaryKey(definition.schema(), definition.table());
+		return key.isEmpty() ? definition : definition.withOptions(definition.options().withLaneKey(key));
+	}
+
+	/**
+	 * Return the columns of a table's primary key, in the key's order; empty without one.
+	 * @param schema the table's schema
+	 * @param table the table's name
+	 * @return the columns
+	 * @throws SQLException on a database error
+	 */
+	List<String> primaryKey(String schema, String table) throws SQLException {
+		String sql = "SELECT a.attname FROM pg_catalog.pg_constraint k"
+				+ " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+				+ " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+				+ " CROSS JOIN LATERAL unnest(k.conkey) WITH ORDINALITY AS u(attnum, position)"
+				+ " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = u.attnum"
+				+ " WHERE n.nspname = ? AND c.relname = ? AND k.contype = 'p' ORDER BY u.position";
+		List<String> columns = new ArrayList<>();
+		try (PreparedStatement statement = prepare(sql, schema, table); ResultSet result = statement.executeQuery()) {
+			while (result.next()) {
+				columns.add(result.getString(1));
+			}
+		}
+		return columns;
 	}
 
 	private List<String> columns(long relationOid) throws SQLException {
@@ -210,7 +252,7 @@ final class PostgresCatalog {
 	boolean durableLogExists(String schema) throws SQLException {
 		List<String> names = new ArrayList<>(List.of(DurableLogSql.LOG, DurableLogSql.LOG_SLOT,
 				DurableLogSql.LOG_TRUNCATION, DurableLogSql.EVENT_ID_SEQUENCE, DurableLogSql.SUBSCRIPTION,
-				DurableLogSql.SUBSCRIPTION_LEASE, DurableLogSql.DEAD_LETTER));
+				DurableLogSql.SUBSCRIPTION_LEASE, DurableLogSql.DEAD_LETTER, DurableLogSql.SUBSCRIPTION_MEMBER));
 		for (int slot = 0; slot < DurableLogSql.SLOTS; slot++) {
 			names.add(DurableLogSql.slotTable(slot));
 		}

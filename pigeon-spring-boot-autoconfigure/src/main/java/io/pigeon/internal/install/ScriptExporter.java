@@ -58,7 +58,7 @@ final class ScriptExporter {
 			String name = number(i + first, width) + "_" + fileName(definition.schema()) + "."
 					+ fileName(definition.table()) + "." + fileName(definition.name());
 			written.add(write(name, trigger.describe() + ", configured at " + trigger.path(),
-					scripts.trigger(definition, catalog.kind(definition.schema(), definition.table()))
+					scripts.trigger(catalog.withLaneKey(definition), catalog.kind(definition.schema(), definition.table()))
 						.onEmptyDatabase()));
 		}
 		return written;

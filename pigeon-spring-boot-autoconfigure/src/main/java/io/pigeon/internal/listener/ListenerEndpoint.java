@@ -25,12 +25,25 @@ import org.jspecify.annotations.Nullable;
  * @param control its run-time state, set through the registry
  * @param transactional for durable delivery, whether the method runs in a transaction with the
  * acknowledgement: {@code null} for when a transaction manager of Pigeon's DataSource exists
+ * @param concurrency for durable delivery, the number of lanes of the subscription, or
+ * {@code null} for {@code pigeon.durable.concurrency}
  * @since 0.1.0
  */
 public record ListenerEndpoint(String beanName, Object bean, Method method, List<String> channels,
 		Set<PigeonAction> actions, ListenerMethodSignature signature, String id, boolean autoStartup,
 		@Nullable PigeonErrorHandler errorHandler, @Nullable ListenerCondition condition, ListenerControl control,
-		@Nullable Boolean transactional) {
+		@Nullable Boolean transactional, @Nullable Integer concurrency) {
+
+	/**
+	 * Create an endpoint whose durable subscription has the application's number of lanes.
+	 */
+	public ListenerEndpoint(String beanName, Object bean, Method method, List<String> channels,
+			Set<PigeonAction> actions, ListenerMethodSignature signature, String id, boolean autoStartup,
+			@Nullable PigeonErrorHandler errorHandler, @Nullable ListenerCondition condition, ListenerControl control,
+			@Nullable Boolean transactional) {
+		this(beanName, bean, method, channels, actions, signature, id, autoStartup, errorHandler, condition, control,
+				transactional, null);
+	}
 
 	/**
 	 * Create an endpoint.
@@ -71,7 +84,8 @@ public record ListenerEndpoint(String beanName, Object bean, Method method, List
 	 */
 	public ListenerEndpoint withChannels(List<String> channels) {
 		return new ListenerEndpoint(this.beanName, this.bean, this.method, channels, this.actions, this.signature,
-				this.id, this.autoStartup, this.errorHandler, this.condition, this.control, this.transactional);
+				this.id, this.autoStartup, this.errorHandler, this.condition, this.control, this.transactional,
+				this.concurrency);
 	}
 
 	/**

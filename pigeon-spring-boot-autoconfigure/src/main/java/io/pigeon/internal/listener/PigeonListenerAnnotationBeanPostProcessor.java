@@ -108,7 +108,35 @@ public class PigeonListenerAnnotationBeanPostProcessor
 		boolean autoStartup = resolveAutoStartup(method, annotation.autoStartup());
 		return new ListenerEndpoint(beanName, bean, invocableMethod, resolveChannels(method, annotation), actions,
 				signature, id, autoStartup, resolveErrorHandler(method, annotation.errorHandler()), condition,
-				new ListenerControl(autoStartup), resolveTransactional(method, annotation.transactional()));
+				new ListenerControl(autoStartup), resolveTransactional(method, annotation.transactional()),
+				resolveConcurrency(method, annotation.concurrency()));
+	}
+
+	private @Nullable Integer resolveConcurrency(Method method, String value) {
+		if (!StringUtils.hasLength(value)) {
+			return null;
+		}
+		Object resolved = resolve(method, "concurrency", value);
+		if (resolved instanceof Integer lanes && lanes > 0 && lanes <= 1024) {
+			return lanes;
+		}
+		if (resolved instanceof String text) {
+			if (text.isEmpty()) {
+				return null;
+			}
+			try {
+				int lanes = Integer.parseInt(text.trim());
+				if (lanes > 0 && lanes <= 1024) {
+					return lanes;
+				}
+			}
+			catch (NumberFormatException ex) {
+				// reported below
+			}
+		}
+		throw new InvalidPigeonListenerException(method, "has concurrency '" + value + "', which resolves to '"
+				+ resolved + "': it must resolve to a number of lanes from 1 to 1024, or an empty text (for "
+				+ "pigeon.durable.concurrency)");
 	}
 
 	private @Nullable Boolean resolveTransactional(Method method, String value) {

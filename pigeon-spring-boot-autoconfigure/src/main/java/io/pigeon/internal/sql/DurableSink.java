@@ -1,6 +1,9 @@
 package io.pigeon.internal.sql;
 
+import java.util.List;
+
 import io.pigeon.internal.durable.DurableLogSql;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands payloads on by appending them to Pigeon's change log ({@link DurableLogSql#LOG}) in the
@@ -27,6 +30,8 @@ public final class DurableSink implements PayloadSink {
 
 	private static final String COLUMNS = "(slot, id, txid, channel, created_at, payload)";
 
+	private static final String KEYED_COLUMNS = "(slot, id, txid, channel, created_at, payload, lane_key)";
+
 	private final DurableLogSql log;
 
 	private final boolean wakeUp;
@@ -51,12 +56,30 @@ public final class DurableSink implements PayloadSink {
 
 	@Override
 	public String handOnRow(TriggerDefinition definition) {
-		return insertOne(definition, "payload") + wakeUp(definition, "\t");
+		List<String> key = definition.options().laneKey();
+		String laneKey = key.isEmpty() ? null
+				: "CASE WHEN TG_OP = 'DELETE' THEN " + laneKey("OLD", key) + " ELSE " + laneKey("NEW", key) + " END";
+		return insertOne(definition, "payload", laneKey) + wakeUp(definition, "\t");
 	}
 
 	@Override
 	public String handOnStatement(TriggerDefinition definition, String payload) {
-		return insertOne(definition, payload) + wakeUp(definition, "\t");
+		return insertOne(definition, payload, null) + wakeUp(definition, "\t");
+	}
+
+	/**
+	 * Return the expression of a row's lane key: a 64-bit hash of the key columns' values as
+	 * one row's text, so that every change of one key lands in the same lane.
+	 * @param row the row variable or alias ({@code NEW}, {@code OLD}, {@code r})
+	 * @param key the key columns
+	 * @return the {@code bigint} expression
+	 */
+	static String laneKey(String row, List<String> key) {
+		StringBuilder values = new StringBuilder();
+		for (String column : key) {
+			values.append((values.length() > 0) ? ", " : "").append(row).append('.').append(SqlIdentifiers.quote(column));
+		}
+		return "hashtextextended(ROW(" + values + ")::text, 0)";
 	}
 
 	/**
@@ -93,11 +116,13 @@ public final class DurableSink implements PayloadSink {
 	 * @param from the {@code FROM} clause's content giving one row per event
 	 * @return the statement, ended by a line break
 	 */
-	String insertSelect(TriggerDefinition definition, String indent, String id, String payload, String from) {
-		return indent + "INSERT INTO " + this.log.qualified(DurableLogSql.LOG) + " " + COLUMNS + "\n" + indent
-				+ "SELECT " + this.log.currentSlotExpression() + ", " + id + ", " + TRANSACTION + ", "
+	String insertSelect(TriggerDefinition definition, String indent, String id, String payload,
+			@Nullable String laneKey, String from) {
+		return indent + "INSERT INTO " + this.log.qualified(DurableLogSql.LOG) + " "
+				+ ((laneKey != null) ? KEYED_COLUMNS : COLUMNS) + "\n" + indent + "SELECT "
+				+ this.log.currentSlotExpression() + ", " + id + ", " + TRANSACTION + ", "
 				+ SqlIdentifiers.literal(definition.channel()) + ", clock_timestamp(),\n" + indent + "\t" + payload
-				+ "\n" + indent + "FROM " + from + ";\n";
+				+ ((laneKey != null) ? ", " + laneKey : "") + "\n" + indent + "FROM " + from + ";\n";
 	}
 
 	/**
@@ -116,10 +141,11 @@ public final class DurableSink implements PayloadSink {
 				+ SqlIdentifiers.literal(definition.channel()) + ");\n";
 	}
 
-	private String insertOne(TriggerDefinition definition, String payload) {
-		return "\tINSERT INTO " + this.log.qualified(DurableLogSql.LOG) + " " + COLUMNS + "\n\tVALUES ("
-				+ this.log.currentSlotExpression() + ", " + EVENT_ID + ", " + TRANSACTION + ", "
-				+ SqlIdentifiers.literal(definition.channel()) + ", clock_timestamp(),\n\t\t" + payload + ");\n";
+	private String insertOne(TriggerDefinition definition, String payload, @Nullable String laneKey) {
+		return "\tINSERT INTO " + this.log.qualified(DurableLogSql.LOG) + " "
+				+ ((laneKey != null) ? KEYED_COLUMNS : COLUMNS) + "\n\tVALUES (" + this.log.currentSlotExpression()
+				+ ", " + EVENT_ID + ", " + TRANSACTION + ", " + SqlIdentifiers.literal(definition.channel())
+				+ ", clock_timestamp(),\n\t\t" + payload + ((laneKey != null) ? ",\n\t\t" + laneKey : "") + ");\n";
 	}
 
 }

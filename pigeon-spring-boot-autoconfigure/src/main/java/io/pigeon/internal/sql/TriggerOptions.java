@@ -25,17 +25,35 @@ import org.jspecify.annotations.Nullable;
  * configuration order
  * @param includeRows whether a statement-level payload carries the rows it touched, split
  * into parts that fit a notification (a durable trigger logs them in one event)
+ * @param laneKey the columns whose values make a durable event's lane key (the
+ * {@code lane_key} of the log, which splits a subscription into lanes by key); empty for none.
+ * Configured with {@code key}, else the table's primary key, looked up by the installer
  * @since 0.2.0
  */
 public record TriggerOptions(@Nullable String condition, boolean changedOnly, List<String> ignoreColumns,
-		boolean includeChanged, Map<String, String> context, boolean includeRows) {
+		boolean includeChanged, Map<String, String> context, boolean includeRows, List<String> laneKey) {
 
 	/**
 	 * No option: the trigger of version 0.1.
 	 */
 	public static final TriggerOptions NONE = new TriggerOptions(null, false, List.of(), false, Map.of(), false);
 
+	/**
+	 * Create options without a lane key.
+	 * @param condition the condition
+	 * @param changedOnly whether only real changes fire
+	 * @param ignoreColumns the ignored columns
+	 * @param includeChanged whether to list changed columns
+	 * @param context the context keys
+	 * @param includeRows whether statement payloads carry rows
+	 */
+	public TriggerOptions(@Nullable String condition, boolean changedOnly, List<String> ignoreColumns,
+			boolean includeChanged, Map<String, String> context, boolean includeRows) {
+		this(condition, changedOnly, ignoreColumns, includeChanged, context, includeRows, List.of());
+	}
+
 	public TriggerOptions {
+		laneKey = List.copyOf(Objects.requireNonNull(laneKey, "laneKey must not be null"));
 		ignoreColumns = List.copyOf(Objects.requireNonNull(ignoreColumns, "ignoreColumns must not be null"));
 		// keep the configured order: it is the order of the payload's context keys
 		context = Collections.unmodifiableMap(
@@ -57,7 +75,17 @@ public record TriggerOptions(@Nullable String condition, boolean changedOnly, Li
 	 */
 	public TriggerOptions withoutCondition() {
 		return new TriggerOptions(null, this.changedOnly, this.ignoreColumns, this.includeChanged, this.context,
-				this.includeRows);
+				this.includeRows, this.laneKey);
+	}
+
+	/**
+	 * Return these options with another lane key.
+	 * @param laneKey the key columns, empty for none
+	 * @return the options
+	 */
+	public TriggerOptions withLaneKey(List<String> laneKey) {
+		return new TriggerOptions(this.condition, this.changedOnly, this.ignoreColumns, this.includeChanged,
+				this.context, this.includeRows, laneKey);
 	}
 
 }

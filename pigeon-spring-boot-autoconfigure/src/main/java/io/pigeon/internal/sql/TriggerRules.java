@@ -61,6 +61,7 @@ public final class TriggerRules {
 		checkDelivery(definition, target, violations);
 		checkOptions(definition, violations);
 		checkColumns(definition, "ignore-columns", definition.options().ignoreColumns(), target, violations);
+		checkLaneKey(definition, target, violations);
 		return violations;
 	}
 
@@ -382,6 +383,24 @@ public final class TriggerRules {
 						(key) -> "Correct the name (names are case-sensitive); its columns are " + known + "."));
 			}
 		}
+	}
+
+	/**
+	 * A lane key splits durable subscriptions by key: only durable row-level triggers write
+	 * one, so on any other trigger it would be silently ignored.
+	 */
+	private static void checkLaneKey(TriggerDefinition definition, @Nullable TriggerTarget target,
+			List<TriggerViolation> violations) {
+		List<String> key = definition.options().laneKey();
+		if (key.isEmpty()) {
+			return;
+		}
+		if (!definition.durable() || definition.level() != TriggerLevel.ROW) {
+			violations.add(violation("key", "is set, but only row-level triggers with delivery 'durable' write a "
+					+ "lane key", "Remove 'key', or set 'delivery' to durable and 'level' to row."));
+			return;
+		}
+		checkColumns(definition, "key", key, target, violations);
 	}
 
 	private static TriggerViolation violation(String key, String problem, String fix) {

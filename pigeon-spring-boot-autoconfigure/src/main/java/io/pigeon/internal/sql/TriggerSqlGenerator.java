@@ -566,6 +566,7 @@ public final class TriggerSqlGenerator {
 				: TriggerFilter.rowFilter(definition, "old", "new", "old.*", "new.*");
 		String where = (filter != null) ? "\n" + indent + "\tWHERE " + filter.replace("\n", "\n" + indent + "\t") : "";
 		String rows;
+		List<String> key = definition.options().laneKey();
 		if (pairs(definition, event) && namesRows(definition)) {
 			// whole rows as pigeon_new.pigeon_row: "new" alone would mean a column of that name
 			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, row_number() OVER (ORDER BY pigeon_new.pigeon_n)"
@@ -575,6 +576,8 @@ public final class TriggerSqlGenerator {
 							+ " AS pigeon_old" : "")
 					+ (changed ? ", " + TriggerFilter.changedColumns(definition, "pigeon_old.pigeon_row",
 							"pigeon_new.pigeon_row") + " AS pigeon_changed" : "")
+					// the key of an UPDATE is its new row's
+					+ (key.isEmpty() ? "" : ", " + DurableSink.laneKey("new", key) + " AS pigeon_lane_key")
 					+ "\n" + indent + "\tFROM " + numberedRows(NEW_ROWS) + " pigeon_new\n" + indent + "\tJOIN "
 					+ numberedRows(OLD_ROWS) + " pigeon_old USING (pigeon_n)\n" + indent
 					+ "\tCROSS JOIN LATERAL (SELECT (pigeon_new.pigeon_row).*) AS \"new\"\n" + indent
@@ -582,23 +585,27 @@ public final class TriggerSqlGenerator {
 					+ "\tORDER BY pigeon_new.pigeon_n) e";
 		}
 		else if (old) {
-			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, n.pigeon_n, n.pigeon_data, o.pigeon_data AS pigeon_old\n"
-					+ indent + "\tFROM " + numbered(NEW_ROWS, columns) + " n\n" + indent + "\tJOIN "
-					+ numbered(OLD_ROWS, columns) + " o USING (pigeon_n)\n" + indent + "\tORDER BY n.pigeon_n) e";
+			String keyColumn = key.isEmpty() ? "" : ", " + DurableSink.laneKey("r", key) + " AS pigeon_lane_key";
+			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, n.pigeon_n, n.pigeon_data, o.pigeon_data AS pigeon_old"
+					+ (key.isEmpty() ? "" : ", n.pigeon_lane_key") + "\n"
+					+ indent + "\tFROM " + numbered(NEW_ROWS, columns, keyColumn) + " n\n" + indent + "\tJOIN "
+					+ numbered(OLD_ROWS, columns, "") + " o USING (pigeon_n)\n" + indent + "\tORDER BY n.pigeon_n) e";
 		}
 		else {
 			String table = (event == PigeonAction.DELETE) ? OLD_ROWS : NEW_ROWS;
 			String alias = !namesRows(definition) ? "r" : (event == PigeonAction.DELETE) ? "old" : "new";
+			String keyColumn = key.isEmpty() ? "" : ", " + DurableSink.laneKey(alias, key) + " AS pigeon_lane_key";
 			rows = "(SELECT " + this.durableSink.nextId() + " AS pigeon_id, row_number() OVER () AS pigeon_n, "
-					+ rowJson(alias, columns) + " AS pigeon_data FROM " + SqlIdentifiers.quote(table)
+					+ rowJson(alias, columns) + " AS pigeon_data" + keyColumn + " FROM " + SqlIdentifiers.quote(table)
 					+ (alias.equals("r") ? " r" : " AS " + SqlIdentifiers.quote(alias)) + where + ") e";
 		}
-		return this.durableSink.insertSelect(definition, indent, "e.pigeon_id", payload, rows);
+		return this.durableSink.insertSelect(definition, indent, "e.pigeon_id", payload,
+				key.isEmpty() ? null : "e.pigeon_lane_key", rows);
 	}
 
-	private static String numbered(String table, List<String> columns) {
-		return "(SELECT row_number() OVER () AS pigeon_n, " + rowJson("r", columns) + " AS pigeon_data FROM "
-				+ SqlIdentifiers.quote(table) + " r)";
+	private static String numbered(String table, List<String> columns, String keyColumn) {
+		return "(SELECT row_number() OVER () AS pigeon_n, " + rowJson("r", columns) + " AS pigeon_data" + keyColumn
+				+ " FROM " + SqlIdentifiers.quote(table) + " r)";
 	}
 
 	/**

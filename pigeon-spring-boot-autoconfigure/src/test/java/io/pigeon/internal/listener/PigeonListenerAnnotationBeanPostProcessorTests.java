@@ -79,6 +79,35 @@ class PigeonListenerAnnotationBeanPostProcessorTests {
 	}
 
 	@Test
+	void concurrencyResolvesPlaceholdersAndDefaultsToThePropertyWhenEmpty() {
+		this.contextRunner.withBean("lanes", LanesListener.class)
+			.withPropertyValues("test.lanes=8")
+			.run((context) -> assertThat(context.getBean(PigeonListenerEndpointRegistry.class).getEndpoints())
+				.singleElement()
+				.extracting(ListenerEndpoint::concurrency)
+				.isEqualTo(8));
+		this.contextRunner.withBean("lanes", LanesListener.class)
+			.withPropertyValues("test.lanes=")
+			.run((context) -> assertThat(context.getBean(PigeonListenerEndpointRegistry.class).getEndpoints())
+				.singleElement()
+				.extracting(ListenerEndpoint::concurrency)
+				.isNull());
+	}
+
+	@Test
+	void concurrencyThatIsNotANumberOfLanesFailsStartUp() {
+		for (String lanes : List.of("0", "1025", "many")) {
+			this.contextRunner.withBean("lanes", LanesListener.class)
+				.withPropertyValues("test.lanes=" + lanes)
+				.run((context) -> assertThat(invalidListener(context))
+					.hasMessage("@PigeonListener method '" + LanesListener.class.getCanonicalName()
+							+ ".onItem(String)' has concurrency '${test.lanes}', which resolves to '" + lanes
+							+ "': it must resolve to a number of lanes from 1 to 1024, or an empty text (for "
+							+ "pigeon.durable.concurrency)"));
+		}
+	}
+
+	@Test
 	void errorHandlerNamesABeanOfItsType() {
 		this.contextRunner.withBean("handled", HandledListener.class)
 			.withBean("itemErrors", PigeonErrorHandler.class, () -> (channel, payload, exception) -> {
@@ -203,6 +232,14 @@ class PigeonListenerAnnotationBeanPostProcessorTests {
 	static class BadAutoStartupListener {
 
 		@PigeonListener(channel = "items", autoStartup = "${test.auto}")
+		void onItem(String payload) {
+		}
+
+	}
+
+	static class LanesListener {
+
+		@PigeonListener(channel = "items", concurrency = "${test.lanes}")
 		void onItem(String payload) {
 		}
 

@@ -335,6 +335,112 @@ class DurableTriggerSqlGeneratorTests {
 		assertThat(TriggerSqlGenerator.triggerNames(notify, Kind.TABLE)).containsExactly("items_log");
 	}
 
+	@Test
+	void setBasedTriggerWithAKeyWritesEachRowsLaneKeyFromItsTransitionTable() {
+		TriggerDefinition definition = durable(List.of("id"), false, ROW, List.of(INSERT), List.of());
+		definition = definition.withOptions(definition.options().withLaneKey(List.of("id")));
+		assertThat(this.generator.createFunction(definition)).isEqualTo("""
+				CREATE FUNCTION "public"."items_log_fn"()
+				RETURNS trigger
+				LANGUAGE plpgsql
+				SECURITY DEFINER
+				SET search_path = pg_catalog, pg_temp
+				SET standard_conforming_strings = on
+				AS $pigeon$
+				DECLARE
+					pigeon_tx xid8 := pg_current_xact_id();
+					seq bigint := coalesce(nullif(current_setting('pigeon.seq', true), ''), '0')::bigint;
+					written bigint;
+				BEGIN
+					INSERT INTO "pigeon"."pigeon_log" (slot, id, txid, channel, created_at, payload, lane_key)
+					SELECT (SELECT slot FROM "pigeon"."pigeon_log_slot" WHERE current), e.pigeon_id, pigeon_tx, 'items', clock_timestamp(),
+						'{"action":"' || TG_OP || '","schema":"public","table":"items","txid":' || txid_current()
+						|| ',"seq":' || (seq + e.pigeon_n) || ',"ts":' || (extract(epoch FROM clock_timestamp()) * 1000000)::bigint || ',"id":' || e.pigeon_id || ',"data":' || e.pigeon_data || '}', e.pigeon_lane_key
+					FROM (SELECT nextval('"pigeon"."pigeon_log_event_id_seq"') AS pigeon_id, row_number() OVER () AS pigeon_n, json_build_object('id', r."id") AS pigeon_data, hashtextextended(ROW(r."id")::text, 0) AS pigeon_lane_key FROM "pigeon_new" r) e;
+					GET DIAGNOSTICS written = ROW_COUNT;
+					IF written > 0 THEN
+						PERFORM set_config('pigeon.seq', (seq + written)::text, true);
+						PERFORM pg_notify('pigeon_durable', 'items');
+					END IF;
+					RETURN NULL;
+				END
+				$pigeon$;
+				REVOKE EXECUTE ON FUNCTION "public"."items_log_fn"() FROM PUBLIC""");
+	}
+
+	@Test
+	void setBasedUpdateTakesTheLaneKeyOfTheNewRow() {
+		TriggerDefinition definition = durable(List.of("id"), true, ROW, List.of(UPDATE), List.of());
+		definition = definition.withOptions(definition.options().withLaneKey(List.of("tenant", "id")));
+		assertThat(this.generator.createFunction(definition)).isEqualTo("""
+				CREATE FUNCTION "public"."items_log_fn"()
+				RETURNS trigger
+				LANGUAGE plpgsql
+				SECURITY DEFINER
+				SET search_path = pg_catalog, pg_temp
+				SET standard_conforming_strings = on
+				AS $pigeon$
+				DECLARE
+					pigeon_tx xid8 := pg_current_xact_id();
+					seq bigint := coalesce(nullif(current_setting('pigeon.seq', true), ''), '0')::bigint;
+					written bigint;
+				BEGIN
+					INSERT INTO "pigeon"."pigeon_log" (slot, id, txid, channel, created_at, payload, lane_key)
+					SELECT (SELECT slot FROM "pigeon"."pigeon_log_slot" WHERE current), e.pigeon_id, pigeon_tx, 'items', clock_timestamp(),
+						'{"action":"' || TG_OP || '","schema":"public","table":"items","txid":' || txid_current()
+						|| ',"seq":' || (seq + e.pigeon_n) || ',"ts":' || (extract(epoch FROM clock_timestamp()) * 1000000)::bigint || ',"id":' || e.pigeon_id || ',"data":' || e.pigeon_data || ',"old":' || e.pigeon_old || '}', e.pigeon_lane_key
+					FROM (SELECT nextval('"pigeon"."pigeon_log_event_id_seq"') AS pigeon_id, n.pigeon_n, n.pigeon_data, o.pigeon_data AS pigeon_old, n.pigeon_lane_key
+						FROM (SELECT row_number() OVER () AS pigeon_n, json_build_object('id', r."id") AS pigeon_data, hashtextextended(ROW(r."tenant", r."id")::text, 0) AS pigeon_lane_key FROM "pigeon_new" r) n
+						JOIN (SELECT row_number() OVER () AS pigeon_n, json_build_object('id', r."id") AS pigeon_data FROM "pigeon_old" r) o USING (pigeon_n)
+						ORDER BY n.pigeon_n) e;
+					GET DIAGNOSTICS written = ROW_COUNT;
+					IF written > 0 THEN
+						PERFORM set_config('pigeon.seq', (seq + written)::text, true);
+						PERFORM pg_notify('pigeon_durable', 'items');
+					END IF;
+					RETURN NULL;
+				END
+				$pigeon$;
+				REVOKE EXECUTE ON FUNCTION "public"."items_log_fn"() FROM PUBLIC""");
+	}
+
+	@Test
+	void rowLevelTriggerWithAKeyTakesTheLaneKeyOfTheOldRowOnDelete() {
+		TriggerDefinition definition = durable(List.of("id"), false, ROW, List.of(UPDATE, DELETE), List.of("name"));
+		definition = definition.withOptions(definition.options().withLaneKey(List.of("tenant", "id")));
+		assertThat(this.generator.createFunction(definition)).isEqualTo("""
+				CREATE FUNCTION "public"."items_log_fn"()
+				RETURNS trigger
+				LANGUAGE plpgsql
+				SECURITY DEFINER
+				SET search_path = pg_catalog, pg_temp
+				SET standard_conforming_strings = on
+				AS $pigeon$
+				DECLARE
+					seq bigint := set_config('pigeon.seq', (coalesce(nullif(current_setting('pigeon.seq', true), ''), '0')::bigint + 1)::text, true);
+					pigeon_tx xid8 := pg_current_xact_id();
+					pigeon_event_id bigint := nextval('"pigeon"."pigeon_log_event_id_seq"');
+					head text;
+					payload text;
+				BEGIN
+					head := '{"action":"' || TG_OP || '","schema":"public","table":"items","txid":' || txid_current()
+						|| ',"seq":' || seq || ',"ts":' || (extract(epoch FROM clock_timestamp()) * 1000000)::bigint || ',"id":' || pigeon_event_id;
+					IF TG_OP = 'DELETE' THEN
+						payload := head || ',"data":' || json_build_object('id', OLD."id") || '}';
+					ELSE
+						payload := head || ',"data":' || json_build_object('id', NEW."id") || '}';
+					END IF;
+					INSERT INTO "pigeon"."pigeon_log" (slot, id, txid, channel, created_at, payload, lane_key)
+					VALUES ((SELECT slot FROM "pigeon"."pigeon_log_slot" WHERE current), pigeon_event_id, pigeon_tx, 'items', clock_timestamp(),
+						payload,
+						CASE WHEN TG_OP = 'DELETE' THEN hashtextextended(ROW(OLD."tenant", OLD."id")::text, 0) ELSE hashtextextended(ROW(NEW."tenant", NEW."id")::text, 0) END);
+					PERFORM pg_notify('pigeon_durable', 'items');
+					RETURN NULL;
+				END
+				$pigeon$;
+				REVOKE EXECUTE ON FUNCTION "public"."items_log_fn"() FROM PUBLIC""");
+	}
+
 	private static TriggerDefinition durable(List<String> columns, boolean includeOld, TriggerLevel level,
 			List<PigeonAction> events, List<String> updateOf) {
 		return new TriggerDefinition("public", "items", "items_log", "items_log_fn", "items", columns, includeOld,

@@ -107,6 +107,21 @@ class TriggerRulesTests {
 	}
 
 	@Test
+	void aKeyIsForDurableRowTriggersAndNamesExistingColumnsOnce() {
+		TriggerOptions key = TriggerOptions.NONE.withLaneKey(List.of("id", "nope", "id"));
+		assertThat(TriggerRules.check(trigger(ROW, AFTER, INSERT).withOptions(key), TABLE))
+			.extracting(TriggerViolation::location)
+			.containsExactly("key");
+		TriggerDefinition durable = new TriggerDefinition("public", "items", "t", "f", "items", List.of(), false, ROW,
+				List.of(INSERT), List.of(), AFTER, TriggerDelivery.DURABLE, key);
+		assertThat(TriggerRules.check(durable, TABLE)).extracting(TriggerViolation::location, TriggerViolation::problem)
+			.containsExactly(tuple("key[1]", "column \"nope\" does not exist in table \"public\".\"items\""),
+					tuple("key[2]", "column \"id\" is listed twice"));
+		assertThat(TriggerRules.check(durable.withOptions(TriggerOptions.NONE.withLaneKey(List.of("name"))), TABLE))
+			.isEmpty();
+	}
+
+	@Test
 	void catalogRulesApplyOnlyWhenTheRelationIsKnown() {
 		TriggerDefinition truncate = trigger(STATEMENT, AFTER, TRUNCATE);
 		assertThat(TriggerRules.check(truncate, VIEW)).extracting(TriggerViolation::location, TriggerViolation::problem)

@@ -59,6 +59,12 @@ class DurableListenerContainer extends AbstractListenerContainer {
 
 	static final String TASKS_THREAD_NAME = "pigeon-durable-tasks";
 
+	private static final String PRIMARY_KEY = "SELECT a.attname FROM pg_catalog.pg_constraint k"
+			+ " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+			+ " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+			+ " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (k.conkey)"
+			+ " WHERE n.nspname = ? AND c.relname = ? AND k.contype = 'p'";
+
 	private final DurableSettings settings;
 
 	private final JdbcTemplate jdbc;
@@ -86,6 +92,10 @@ class DurableListenerContainer extends AbstractListenerContainer {
 	private final String holder;
 
 	private final List<SubscriptionWorker> workers = new CopyOnWriteArrayList<>();
+
+	private final List<LaneAssignment> assignments = new CopyOnWriteArrayList<>();
+
+	private List<KeyedTrigger> keyedTriggers = List.of();
 
 	private final List<ScheduledFuture<?>> heartbeats = new CopyOnWriteArrayList<>();
 
@@ -129,6 +139,15 @@ class DurableListenerContainer extends AbstractListenerContainer {
 		return this.holder;
 	}
 
+	/**
+	 * Set the configured durable triggers, checked at start for the channels of subscriptions
+	 * split into lanes.
+	 * @param keyedTriggers the durable row-level triggers
+	 */
+	void setKeyedTriggers(List<KeyedTrigger> keyedTriggers) {
+		this.keyedTriggers = List.copyOf(keyedTriggers);
+	}
+
 	@Override
 	public int getPending(String channel) {
 		return 0;
@@ -140,6 +159,7 @@ class DurableListenerContainer extends AbstractListenerContainer {
 		List<Subscription> subscriptions = subscriptions();
 		DurableLogSql sql = new DurableLogSql(resolveSchema());
 		LogReader reader = new LogReader(this.jdbc, sql);
+		checkLaneKeys(subscriptions);
 		boolean logExists = logExists(sql);
 		if (logExists) {
 			for (Subscription subscription : subscriptions) {
@@ -154,9 +174,21 @@ class DurableListenerContainer extends AbstractListenerContainer {
 				this.failureHandler, this.metrics, this.eventPublisher, this.transactions);
 		Map<String, List<SubscriptionWorker>> byChannel = new LinkedHashMap<>();
 		for (Subscription subscription : subscriptions) {
-			SubscriptionWorker worker = new SubscriptionWorker(subscription, context);
-			this.workers.add(worker);
-			byChannel.computeIfAbsent(subscription.channel(), (channel) -> new ArrayList<>()).add(worker);
+			LaneAssignment assignment = null;
+			if (subscription.lanes() > 1) {
+				assignment = new LaneAssignment(subscription, context);
+				this.assignments.add(assignment);
+				LaneAssignment lanes = assignment;
+				this.metrics.lanes(subscription.id(), subscription.channel(), lanes::held);
+			}
+			for (int lane = 0; lane < subscription.lanes(); lane++) {
+				SubscriptionWorker worker = new SubscriptionWorker(subscription, lane, assignment, context);
+				if (assignment != null) {
+					assignment.add(worker);
+				}
+				this.workers.add(worker);
+				byChannel.computeIfAbsent(subscription.channel(), (channel) -> new ArrayList<>()).add(worker);
+			}
 		}
 		// LISTEN before the first read, so that no wake-up falls between the two.
 		ListenerConnectionFactory connectionFactory = this.connectionFactory;
@@ -182,6 +214,11 @@ class DurableListenerContainer extends AbstractListenerContainer {
 
 	private void startWorkers(TaskScheduler tasks) {
 		Duration heartbeat = this.settings.heartbeatInterval();
+		// Members before the first acquisition, so that the others make room at their next heartbeat.
+		for (LaneAssignment assignment : this.assignments) {
+			assignment.heartbeat();
+			this.heartbeats.add(tasks.scheduleAtFixedRate(assignment::heartbeat, heartbeat));
+		}
 		for (SubscriptionWorker worker : this.workers) {
 			this.executor.execute(worker);
 			this.heartbeats.add(tasks.scheduleAtFixedRate(worker::heartbeat, heartbeat));
@@ -214,6 +251,7 @@ class DurableListenerContainer extends AbstractListenerContainer {
 			catch (RuntimeException ex) {
 				logger.error("Pigeon could not register durable subscription '" + subscription.id() + "'", ex);
 				this.workers.removeIf((worker) -> worker.getSubscription() == subscription);
+				this.assignments.removeIf((assignment) -> assignment.getSubscription() == subscription);
 			}
 		}
 		startWorkers(tasks);
@@ -230,8 +268,11 @@ class DurableListenerContainer extends AbstractListenerContainer {
 		for (ListenerEndpoint endpoint : getEndpoints()) {
 			boolean transactional = transactional(endpoint);
 			for (String channel : endpoint.channels()) {
+				Integer concurrency = endpoint.concurrency();
+				int lanes = (concurrency != null) ? concurrency : this.settings.concurrency();
 				subscriptions.add(new Subscription(endpoint.id(), channel, endpoint,
-						new MethodListenerAdapter(endpoint, this.jsonMapper, this.deliveryObserver), transactional));
+						new MethodListenerAdapter(endpoint, this.jsonMapper, this.deliveryObserver), transactional,
+						lanes));
 			}
 		}
 		return subscriptions;
@@ -262,17 +303,72 @@ class DurableListenerContainer extends AbstractListenerContainer {
 		return current;
 	}
 
+	/**
+	 * A subscription split into lanes needs every trigger of its channel to write a lane key:
+	 * without one every event would be read by lane 0 and the others would idle.
+	 */
+	private void checkLaneKeys(List<Subscription> subscriptions) {
+		List<String> problems = new ArrayList<>();
+		ListenerEndpoint first = null;
+		for (Subscription subscription : subscriptions) {
+			if (subscription.lanes() < 2) {
+				continue;
+			}
+			for (KeyedTrigger trigger : this.keyedTriggers) {
+				if (!trigger.channel().equals(subscription.channel()) || trigger.keyConfigured()) {
+					continue;
+				}
+				List<String> primaryKey = this.jdbc.queryForList(PRIMARY_KEY, String.class, trigger.schema(),
+						trigger.table());
+				if (primaryKey.isEmpty()) {
+					first = (first != null) ? first : subscription.endpoint();
+					problems.add("subscription '" + subscription.id() + "' has concurrency " + subscription.lanes()
+							+ ", but the table \"" + trigger.schema() + "\".\"" + trigger.table() + "\" of "
+							+ trigger.path() + " has no primary key to split its changes by: set " + trigger.path()
+							+ ".key to the columns that identify what must stay in order (e.g. [customer_id]), or "
+							+ "remove concurrency");
+				}
+			}
+		}
+		if (first != null) {
+			throw new InvalidPigeonListenerException(first.method(), "on bean '" + first.beanName() + "': "
+					+ String.join("; ", problems));
+		}
+	}
+
 	private void register(Subscription subscription, DurableLogSql sql, LogReader reader, boolean newLog) {
 		String id = subscription.id();
 		String existing = channelOf(sql, id);
+		int lanes = subscription.lanes();
 		if (existing == null) {
 			LogPosition start = (newLog || this.settings.startFromEarliest()) ? LogPosition.beginning() : reader.end();
-			this.jdbc.update(sql.registerSubscription(), id, SubscriptionWorker.LANE, subscription.channel(),
-					start.snapshot(), start.lowerId());
+			// every lane at the same position, in one statement, so that two instances registering
+			// the subscription at once cannot start its lanes at different places
+			this.jdbc.update(sql.registerLanes(), id, subscription.channel(), start.snapshot(), start.lowerId(), lanes);
 			existing = channelOf(sql, id);
-			logger.debug("Pigeon registered subscription '" + id + "' on channel '" + subscription.channel() + "'");
+			logger.debug("Pigeon registered subscription '" + id + "' on channel '" + subscription.channel() + "'"
+					+ ((lanes > 1) ? " with " + lanes + " lanes" : ""));
 		}
-		this.jdbc.update(sql.registerLease(), id, SubscriptionWorker.LANE);
+		Long registered = this.jdbc.queryForObject(sql.laneCount(), Long.class, id);
+		if (existing != null && existing.equals(subscription.channel()) && registered != null
+				&& registered != lanes) {
+			ListenerEndpoint endpoint = subscription.endpoint();
+			throw new InvalidPigeonListenerException(endpoint.method(), "on bean '" + endpoint.beanName()
+					+ "' is the durable subscription '" + id + "' with concurrency " + lanes + ", but it is registered"
+					+ " with " + registered + " lane(s) in " + sql.qualified(DurableLogSql.SUBSCRIPTION) + ": the "
+					+ "number of lanes of a subscription cannot change while it has positions, because its lanes "
+					+ "stand at different places in the log. To change it: keep concurrency " + registered + " until "
+					+ "the subscription has caught up (its lag is zero) and stop every instance; delete its rows "
+					+ "(DELETE FROM " + sql.qualified(DurableLogSql.SUBSCRIPTION) + " WHERE id = '" + id + "', and "
+					+ "the same in " + sql.qualified(DurableLogSql.SUBSCRIPTION_LEASE) + " WHERE subscription = '"
+					+ id + "'); then start with the new concurrency: the subscription is registered again at the end "
+					+ "of the log. Changes written while no instance ran it are delivered only if you then call "
+					+ "PigeonSubscriptions.seek('" + id + "', <the time you stopped>), which replays them at least "
+					+ "once");
+		}
+		for (int lane = 0; lane < lanes; lane++) {
+			this.jdbc.update(sql.registerLease(), id, lane);
+		}
 		if (existing != null && !existing.equals(subscription.channel())) {
 			ListenerEndpoint endpoint = subscription.endpoint();
 			throw new InvalidPigeonListenerException(endpoint.method(), "on bean '" + endpoint.beanName()
@@ -284,8 +380,7 @@ class DurableListenerContainer extends AbstractListenerContainer {
 	}
 
 	private @Nullable String channelOf(DurableLogSql sql, String id) {
-		List<String> channels = this.jdbc.queryForList(sql.subscriptionChannel(), String.class, id,
-				SubscriptionWorker.LANE);
+		List<String> channels = this.jdbc.queryForList(sql.subscriptionChannel(), String.class, id, 0);
 		return channels.isEmpty() ? null : channels.get(0);
 	}
 
@@ -313,7 +408,7 @@ class DurableListenerContainer extends AbstractListenerContainer {
 			}
 		}
 		for (SubscriptionWorker worker : late) {
-			logger.warn("Pigeon subscription '" + worker.getSubscription().id() + "' did not finish its event within "
+			logger.warn("Pigeon subscription " + worker.getName() + " did not finish its event within "
 					+ "pigeon.listener.shutdown-timeout (" + getShutdownTimeout() + "): interrupted; the event is "
 					+ "delivered again by the next holder");
 			worker.interrupt();
@@ -327,6 +422,8 @@ class DurableListenerContainer extends AbstractListenerContainer {
 	private void stopRest(long deadlineNanos) throws InterruptedException {
 		this.heartbeats.forEach((heartbeat) -> heartbeat.cancel(false));
 		this.heartbeats.clear();
+		// after the heartbeats, which would record this instance again
+		this.assignments.forEach(LaneAssignment::leave);
 		WakeUpListener listener = this.wakeUpListener;
 		if (listener != null) {
 			listener.stop(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadlineNanos - System.nanoTime())));
@@ -361,6 +458,7 @@ class DurableListenerContainer extends AbstractListenerContainer {
 
 	private void clear() {
 		this.workers.clear();
+		this.assignments.clear();
 		this.heartbeats.clear();
 		this.wakeUpListener = null;
 		this.ownTasks = null;

@@ -50,6 +50,8 @@ public class DurableListenerContainerFactory implements ListenerContainerFactory
 
 	private final @Nullable TransactionTemplate transactions;
 
+	private List<KeyedTrigger> keyedTriggers = List.of();
+
 	/**
 	 * Create a new factory.
 	 * @param settings how the containers behave
@@ -86,11 +88,23 @@ public class DurableListenerContainerFactory implements ListenerContainerFactory
 		this.transactions = transactions;
 	}
 
+	/**
+	 * Set the configured durable triggers, against which a subscription split into lanes is
+	 * checked at start: each trigger of its channel must write a lane key.
+	 * @param keyedTriggers the durable row-level triggers
+	 */
+	public void setKeyedTriggers(List<KeyedTrigger> keyedTriggers) {
+		this.keyedTriggers = List.copyOf(keyedTriggers);
+	}
+
 	@Override
 	public ListenerContainer createContainer(List<ListenerEndpoint> endpoints) {
-		return new DurableListenerContainer(endpoints, this.settings, this.jdbc, this.schema, this.connectionFactory,
-				this.jsonMapper, new ListenerFailureHandler(this.errorHandler), this.metrics, this.eventPublisher,
-				this.executor, this.taskScheduler, this.deliveryObserver, this.transactions);
+		DurableListenerContainer container = new DurableListenerContainer(endpoints, this.settings, this.jdbc,
+				this.schema, this.connectionFactory, this.jsonMapper, new ListenerFailureHandler(this.errorHandler),
+				this.metrics, this.eventPublisher, this.executor, this.taskScheduler, this.deliveryObserver,
+				this.transactions);
+		container.setKeyedTriggers(this.keyedTriggers);
+		return container;
 	}
 
 }

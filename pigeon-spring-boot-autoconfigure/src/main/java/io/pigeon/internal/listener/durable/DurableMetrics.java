@@ -1,5 +1,7 @@
 package io.pigeon.internal.listener.durable;
 
+import java.util.function.IntSupplier;
+
 /**
  * Receives the durable container's measurements, tagged by subscription and channel; the
  * Micrometer implementation lives in the auto-configuration, so that this package needs no
@@ -47,6 +49,16 @@ public interface DurableMetrics {
 	 * @param channel its channel
 	 */
 	default void deadLettered(String subscription, String channel) {
+	}
+
+	/**
+	 * Register the measure of how many lanes of a subscription split into lanes this
+	 * instance holds, read when the meter is.
+	 * @param subscription the subscription's id
+	 * @param channel its channel
+	 * @param held the number of lanes this instance holds
+	 */
+	default void lanes(String subscription, String channel, IntSupplier held) {
 	}
 
 }

@@ -24,10 +24,26 @@ import org.springframework.util.Assert;
  * @param shutdownTimeout how long a stop lets the current events finish
  * @param reconnectInitialBackoff the first wait before reconnecting after a database failure
  * @param reconnectMaxBackoff the longest wait before reconnecting
+ * @param concurrency the number of lanes of a subscription whose listener does not set its
+ * own
  */
 public record DurableSettings(int batchSize, Duration pollInterval, boolean notifyWakeUp, Duration leaseTimeout,
 		boolean startFromEarliest, int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff,
-		Duration shutdownTimeout, Duration reconnectInitialBackoff, Duration reconnectMaxBackoff) {
+		Duration shutdownTimeout, Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, int concurrency) {
+
+	/** The largest number of lanes of a subscription. */
+	public static final int MAX_CONCURRENCY = 1024;
+
+	/**
+	 * Create settings with one lane per subscription.
+	 */
+	public DurableSettings(int batchSize, Duration pollInterval, boolean notifyWakeUp, Duration leaseTimeout,
+			boolean startFromEarliest, int maxAttempts, Duration initialBackoff, double multiplier,
+			Duration maxBackoff, Duration shutdownTimeout, Duration reconnectInitialBackoff,
+			Duration reconnectMaxBackoff) {
+		this(batchSize, pollInterval, notifyWakeUp, leaseTimeout, startFromEarliest, maxAttempts, initialBackoff,
+				multiplier, maxBackoff, shutdownTimeout, reconnectInitialBackoff, reconnectMaxBackoff, 1);
+	}
 
 	/**
 	 * Create settings.
@@ -35,6 +51,7 @@ public record DurableSettings(int batchSize, Duration pollInterval, boolean noti
 	 */
 	public DurableSettings {
 		Assert.isTrue(batchSize > 0, "batchSize must be greater than zero");
+		Assert.isTrue(concurrency > 0 && concurrency <= MAX_CONCURRENCY, "concurrency must be between 1 and 1024");
 		Assert.isTrue(isPositive(pollInterval), "pollInterval must be greater than zero");
 		Assert.isTrue(leaseTimeout.toMillis() >= 3, "leaseTimeout must be at least 3 ms");
 		Assert.isTrue(maxAttempts > 0, "maxAttempts must be greater than zero");

@@ -15,8 +15,9 @@ import io.pigeon.internal.listener.MethodListenerAdapter;
  * @param endpoint the method
  * @param adapter calls the method
  * @param transactional whether each call runs in a transaction with its acknowledgement
+ * @param lanes the number of lanes it is split into by key, 1 for none
  */
 record Subscription(String id, String channel, ListenerEndpoint endpoint, MethodListenerAdapter adapter,
-		boolean transactional) {
+		boolean transactional, int lanes) {
 
 }

@@ -49,8 +49,6 @@ final class SubscriptionWorker implements Runnable {
 
 	private static final Log logger = LogFactory.getLog(SubscriptionWorker.class);
 
-	static final int LANE = 0;
-
 	/** Empty reads between two stores of an advancing idle position. */
 	static final int IDLE_READS_PER_ACK = 5;
 
@@ -59,6 +57,13 @@ final class SubscriptionWorker implements Runnable {
 	private static final int STACK_TRACE_LINES = 20;
 
 	private final Subscription subscription;
+
+	private final int lane;
+
+	private final @Nullable LaneAssignment assignment;
+
+	// how log lines name the subscription: 'id', or 'id' (lane 3 of 8)
+	private final String name;
 
 	private final DurableContext context;
 
@@ -102,7 +107,16 @@ final class SubscriptionWorker implements Runnable {
 	private int unreportedDeadLetters;
 
 	SubscriptionWorker(Subscription subscription, DurableContext context) {
+		this(subscription, 0, null, context);
+	}
+
+	SubscriptionWorker(Subscription subscription, int lane, @Nullable LaneAssignment assignment,
+			DurableContext context) {
 		this.subscription = subscription;
+		this.lane = lane;
+		this.assignment = assignment;
+		this.name = "'" + subscription.id() + "'"
+				+ ((subscription.lanes() > 1) ? " (lane " + lane + " of " + subscription.lanes() + ")" : "");
 		this.context = context;
 		this.retry = new RetryBackOff(context.settings());
 		this.rowTypes = context.parser().rowTypes(List.of(subscription.adapter()));
@@ -112,6 +126,18 @@ final class SubscriptionWorker implements Runnable {
 
 	Subscription getSubscription() {
 		return this.subscription;
+	}
+
+	int getLane() {
+		return this.lane;
+	}
+
+	/**
+	 * Return how log lines name the lane.
+	 * @return the subscription's id in quotes, and the lane when there are several
+	 */
+	String getName() {
+		return this.name;
 	}
 
 	/**
@@ -144,6 +170,11 @@ final class SubscriptionWorker implements Runnable {
 				return;
 			}
 			recovered();
+			LaneAssignment assignment = this.assignment;
+			if (assignment != null && assignment.isSurplus(this.lane)) {
+				handOver(assignment);
+				return;
+			}
 			if (this.rereadPosition) {
 				this.position = readPosition();
 				this.rereadPosition = false;
@@ -175,11 +206,38 @@ final class SubscriptionWorker implements Runnable {
 	// --- leases
 
 	private boolean acquire() {
+		LaneAssignment assignment = this.assignment;
+		if (assignment == null) {
+			return acquireLease();
+		}
+		if (!assignment.reserve(this.lane)) {
+			return false;
+		}
+		try {
+			return acquireLease();
+		}
+		finally {
+			assignment.unreserve(this.lane);
+		}
+	}
+
+	/**
+	 * Hand a lane over that this instance holds beyond its share: its position is stored
+	 * (after each page, or each event in a transaction), so releasing the lease and waking the
+	 * standbys is a clean hand-over.
+	 */
+	private void handOver(LaneAssignment assignment) {
+		release();
+		assignment.handedOver(this.lane);
+		logger.debug("Pigeon subscription " + this.name + " handed over to another instance");
+	}
+
+	private boolean acquireLease() {
 		long started = System.nanoTime();
 		List<Acquired> acquired = this.context.jdbc()
 			.query(this.context.sql().acquireLease(),
 					(rs, row) -> new Acquired(rs.getLong("generation"), rs.getString("previous_holder")),
-					DurableLogSql.acquireLeaseParameters(this.subscription.id(), LANE, this.context.holder(),
+					DurableLogSql.acquireLeaseParameters(this.subscription.id(), this.lane, this.context.holder(),
 							this.context.settings().leaseTimeout().toMillis()));
 		if (acquired.isEmpty()) {
 			recovered();
@@ -193,8 +251,13 @@ final class SubscriptionWorker implements Runnable {
 		this.idleReads = 0;
 		this.nextRedriveNanos = System.nanoTime();
 		String previous = lease.previousHolder();
-		if (previous == null || !previous.equals(this.context.holder())) {
-			logger.info("Pigeon subscription '" + this.subscription.id() + "' on channel '"
+		boolean handedOver = previous == null && this.subscription.lanes() > 1;
+		if (handedOver) {
+			// a lane released in a rebalance (which its instance logged) or never held
+			logger.debug("Pigeon subscription " + this.name + " is now delivered by this instance");
+		}
+		else if (previous == null || !previous.equals(this.context.holder())) {
+			logger.info("Pigeon subscription " + this.name + " on channel '"
 					+ this.subscription.channel() + "' is now delivered by this instance (" + this.context.holder()
 					+ "), taken over " + ((previous != null) ? "from " + previous + ", whose lease had ended"
 							: "while no instance held it"));
@@ -211,7 +274,7 @@ final class SubscriptionWorker implements Runnable {
 			Long last = rs.wasNull() ? null : batchLastId;
 			return new LogPosition(rs.getString("snapshot"), rs.getLong("lower_id"), rs.getString("batch_snapshot"),
 					lower, last);
-		}, this.subscription.id(), LANE);
+		}, this.subscription.id(), this.lane);
 	}
 
 	/**
@@ -229,7 +292,7 @@ final class SubscriptionWorker implements Runnable {
 		try {
 			int renewed = this.context.jdbc()
 				.update(this.context.sql().renewLease(), this.context.settings().leaseTimeout().toMillis(),
-						this.subscription.id(), LANE, this.context.holder(), generation);
+						this.subscription.id(), this.lane, this.context.holder(), generation);
 			if (generation != this.generation) {
 				return;
 			}
@@ -238,7 +301,7 @@ final class SubscriptionWorker implements Runnable {
 			}
 			else if (this.holding) {
 				this.holding = false;
-				logger.warn("Pigeon subscription '" + this.subscription.id() + "' lost its lease to another "
+				logger.warn("Pigeon subscription " + this.name + " lost its lease to another "
 						+ "instance: this instance stops delivering it and stands by");
 				wakeUp();
 			}
@@ -261,7 +324,7 @@ final class SubscriptionWorker implements Runnable {
 
 	private void standBy(@Nullable String reason) {
 		this.holding = false;
-		logger.warn("Pigeon subscription '" + this.subscription.id() + "' on channel '" + this.subscription.channel()
+		logger.warn("Pigeon subscription " + this.name + " on channel '" + this.subscription.channel()
 				+ "' stopped delivering on this instance (" + reason + "); standing by");
 	}
 
@@ -272,7 +335,7 @@ final class SubscriptionWorker implements Runnable {
 		this.holding = false;
 		try {
 			this.context.jdbc()
-				.update(this.context.sql().releaseLease(), this.subscription.id(), LANE, this.context.holder(),
+				.update(this.context.sql().releaseLease(), this.subscription.id(), this.lane, this.context.holder(),
 						this.generation);
 			// A standby takes the subscription over at once rather than when the lease would have ended.
 			this.context.jdbc()
@@ -299,7 +362,7 @@ final class SubscriptionWorker implements Runnable {
 		if (gap == null) {
 			return;
 		}
-		logger.warn("Pigeon subscription '" + this.subscription.id() + "' on channel '" + this.subscription.channel()
+		logger.warn("Pigeon subscription " + this.name + " on channel '" + this.subscription.channel()
 				+ "' missed " + gap.events() + " event(s) (ids " + gap.minId() + " to " + gap.maxId() + ", written "
 				+ gap.minTime() + " to " + gap.maxTime() + "): they were removed from the log while no instance held "
 				+ "the subscription for longer than pigeon.durable.subscription-expiry; it continues with the events "
@@ -311,7 +374,7 @@ final class SubscriptionWorker implements Runnable {
 
 	private void acknowledge(LogPosition position) {
 		int updated = this.context.jdbc()
-			.update(this.context.sql().acknowledge(), DurableLogSql.acknowledgeParameters(this.subscription.id(), LANE,
+			.update(this.context.sql().acknowledge(), DurableLogSql.acknowledgeParameters(this.subscription.id(), this.lane,
 					this.context.holder(), this.generation, position));
 		if (updated == 0) {
 			this.holding = false;
@@ -327,7 +390,8 @@ final class SubscriptionWorker implements Runnable {
 	 */
 	private boolean readAndDeliver() {
 		LogReader.Page page = this.context.reader()
-			.read(this.subscription.channel(), this.position, this.context.settings().batchSize());
+			.read(this.subscription.channel(), this.position, this.context.settings().batchSize(), this.lane,
+					this.subscription.lanes());
 		if (page.events().isEmpty()) {
 			// Stored now and then, so that an idle subscription does not hold the log's truncation back.
 			if (++this.idleReads >= IDLE_READS_PER_ACK) {
@@ -340,7 +404,7 @@ final class SubscriptionWorker implements Runnable {
 		}
 		this.idleReads = 0;
 		if (logger.isDebugEnabled()) {
-			logger.debug("Pigeon subscription '" + this.subscription.id() + "' read " + page.events().size()
+			logger.debug("Pigeon subscription " + this.name + " read " + page.events().size()
 					+ " event(s) from " + page.from() + ": ids " + page.events().stream().map(LogEvent::id).toList());
 		}
 		if (this.subscription.adapter().isBatch()) {
@@ -539,7 +603,7 @@ final class SubscriptionWorker implements Runnable {
 			return adapter.matches(adapter.view(notification));
 		}
 		catch (RuntimeException ex) {
-			logger.error("Pigeon subscription '" + this.subscription.id() + "' skips an event: " + ex.getMessage(), ex);
+			logger.error("Pigeon subscription " + this.name + " skips an event: " + ex.getMessage(), ex);
 			this.context.failureHandler()
 				.report(this.subscription.channel(), notification.payload(), ex, adapter.getErrorHandler());
 			return false;
@@ -678,7 +742,7 @@ final class SubscriptionWorker implements Runnable {
 		int unreported = this.unreportedDeadLetters;
 		this.unreportedDeadLetters = 0;
 		this.lastDeadLetterWarningNanos = now;
-		logger.warn("Pigeon subscription '" + this.subscription.id() + "' gave up on event " + events.get(0).id()
+		logger.warn("Pigeon subscription " + this.name + " gave up on event " + events.get(0).id()
 				+ ((events.size() > 1) ? " (and " + (events.size() - 1) + " more of its batch)" : "") + " after "
 				+ attempts + " attempt(s) and moved it to " + this.context.sql().qualified(DurableLogSql.DEAD_LETTER)
 				+ " (set redrive_requested_at to deliver it again)"
@@ -703,6 +767,10 @@ final class SubscriptionWorker implements Runnable {
 	// --- redrive
 
 	private void redriveIfDue() {
+		if (this.lane != 0) {
+			// dead letters are the subscription's: its lane 0 redrives them
+			return;
+		}
 		long now = System.nanoTime();
 		if (now - this.nextRedriveNanos < 0) {
 			return;
@@ -749,7 +817,7 @@ final class SubscriptionWorker implements Runnable {
 			});
 			if (failure == null) {
 				this.context.metrics().processed(this.subscription.id(), this.subscription.channel(), 1);
-				logger.info("Pigeon subscription '" + this.subscription.id() + "' redelivered dead letter of event "
+				logger.info("Pigeon subscription " + this.name + " redelivered dead letter of event "
 						+ deadLetter.eventId());
 				return;
 			}
@@ -821,13 +889,13 @@ final class SubscriptionWorker implements Runnable {
 			backOff.setJitter(backOff.getInitialInterval() / 2);
 			outage = backOff.start();
 			this.outage = outage;
-			logger.warn("Pigeon subscription '" + this.subscription.id() + "' on channel '"
+			logger.warn("Pigeon subscription " + this.name + " on channel '"
 					+ this.subscription.channel() + "' cannot read or acknowledge the log, retrying with back-off "
 					+ "(pigeon.listener.reconnect.*); no event is lost, it resumes from its stored position: " + ex);
 			logger.debug("Pigeon subscription failure", ex);
 		}
 		else {
-			logger.debug("Pigeon subscription '" + this.subscription.id() + "' still cannot reach the log", ex);
+			logger.debug("Pigeon subscription " + this.name + " still cannot reach the log", ex);
 		}
 		long wait = outage.nextBackOff();
 		synchronized (this.monitor) {
@@ -846,7 +914,7 @@ final class SubscriptionWorker implements Runnable {
 	private void recovered() {
 		if (this.outage != null) {
 			this.outage = null;
-			logger.info("Pigeon subscription '" + this.subscription.id() + "' reaches the log again");
+			logger.info("Pigeon subscription " + this.name + " reaches the log again");
 		}
 	}
 

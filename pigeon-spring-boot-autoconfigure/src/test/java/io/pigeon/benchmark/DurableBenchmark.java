@@ -8,7 +8,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +70,7 @@ public final class DurableBenchmark {
 
 	private final int bloatSeconds;
 
-	private final List<String> report = new ArrayList<>();
+	private final BenchmarkTable report = new BenchmarkTable();
 
 	private DurableBenchmark(BenchmarkDatabase database) {
 		this.database = database;
@@ -115,10 +114,7 @@ public final class DurableBenchmark {
 			if (this.phases.contains("bloat")) {
 				bloat();
 			}
-			System.out.println();
-			System.out.println("| measure | result | target | |");
-			System.out.println("|---|---|---|---|");
-			this.report.forEach(System.out::println);
+			this.report.print();
 		}
 		finally {
 			this.database.execute("DROP SCHEMA IF EXISTS \"" + SCHEMA + "\" CASCADE",
@@ -162,19 +158,19 @@ public final class DurableBenchmark {
 			}
 			this.database.execute("TRUNCATE " + NOTIFY_TABLE + ", " + POLL_TABLE + ", " + WAKE_TABLE);
 		}
-		row("writer single-row commits/s: notify trigger / durable poll / durable notify",
-				String.format(Locale.ROOT, "%,.0f / %,.0f / %,.0f", mean(single[0]), mean(single[1]), mean(single[2])),
+		this.report.row("writer single-row commits/s: notify trigger / durable poll / durable notify",
+				String.format(Locale.ROOT, "%,.0f / %,.0f / %,.0f", BenchmarkTable.mean(single[0]), BenchmarkTable.mean(single[1]), BenchmarkTable.mean(single[2])),
 				"", true);
-		double pollSingle = medianRatio(single[1], single[0]);
-		double wakeSingle = medianRatio(single[2], single[0]);
-		double pollBatched = medianRatio(batched[1], batched[0]);
-		row("writer single-row, durable poll / notify trigger", format(pollSingle), ">= 1.5", pollSingle >= 1.5);
-		row("writer single-row, durable notify / notify trigger", format(wakeSingle), ">= 0.85", wakeSingle >= 0.85);
-		row("writer rows/s in 100-row statements: notify trigger / durable poll / durable notify",
-				String.format(Locale.ROOT, "%,.0f / %,.0f / %,.0f", mean(batched[0]), mean(batched[1]),
-						mean(batched[2])),
+		double pollSingle = BenchmarkTable.medianRatio(single[1], single[0]);
+		double wakeSingle = BenchmarkTable.medianRatio(single[2], single[0]);
+		double pollBatched = BenchmarkTable.medianRatio(batched[1], batched[0]);
+		this.report.row("writer single-row, durable poll / notify trigger", BenchmarkTable.format(pollSingle), ">= 1.5", pollSingle >= 1.5);
+		this.report.row("writer single-row, durable notify / notify trigger", BenchmarkTable.format(wakeSingle), ">= 0.85", wakeSingle >= 0.85);
+		this.report.row("writer rows/s in 100-row statements: notify trigger / durable poll / durable notify",
+				String.format(Locale.ROOT, "%,.0f / %,.0f / %,.0f", BenchmarkTable.mean(batched[0]), BenchmarkTable.mean(batched[1]),
+						BenchmarkTable.mean(batched[2])),
 				"", true);
-		row("writer 100-row statements, durable poll / notify trigger", format(pollBatched), ">= 0.9",
+		this.report.row("writer 100-row statements, durable poll / notify trigger", BenchmarkTable.format(pollBatched), ">= 0.9",
 				pollBatched >= 0.9);
 	}
 
@@ -227,7 +223,7 @@ public final class DurableBenchmark {
 					double writeSeconds = (System.nanoTime() - started) / 1e9;
 					boolean complete = await(recorder, written, Duration.ofSeconds(60));
 					double drainSeconds = (recorder.lastReceivedNanos() - started) / 1e9 - writeSeconds;
-					row(String.format(Locale.ROOT, "keep-up, %s, %d-row transactions: written/s, delivered, drained after",
+					this.report.row(String.format(Locale.ROOT, "keep-up, %s, %d-row transactions: written/s, delivered, drained after",
 							mode.label, rowsPerTransaction),
 							String.format(Locale.ROOT, "%,.0f/s, %,d / %,d (%d out of order), %.2f s", written / writeSeconds,
 									recorder.received(), written, recorder.outOfOrder(), Math.max(0, drainSeconds)),
@@ -250,7 +246,7 @@ public final class DurableBenchmark {
 				double p99 = recorder.percentileMillis(99);
 				boolean met = complete && ((mode == Mode.WAKE) ? (p50 <= 5 && p99 <= 25)
 						: p99 <= POLL_INTERVAL.toMillis() + 10);
-				row("latency at 1,000 changes/s, " + mode.label + ": p50 / p99",
+				this.report.row("latency at 1,000 changes/s, " + mode.label + ": p50 / p99",
 						String.format(Locale.ROOT, "%.2f / %.2f ms (%,d / %,d delivered)", p50, p99, recorder.received(),
 								written),
 						(mode == Mode.WAKE) ? "p50 <= 5 ms, p99 <= 25 ms" : "p99 <= poll-interval + 10 ms", met);
@@ -281,7 +277,7 @@ public final class DurableBenchmark {
 			boolean complete = awaitCount(events, Duration.ofMinutes(5));
 			double seconds = (System.nanoTime() - started) / 1e9;
 			double rate = PayloadCounter.count.get() / seconds;
-			row(String.format(Locale.ROOT, "catch-up of %,d events, (String payload) listener, heap max %d MB", events,
+			this.report.row(String.format(Locale.ROOT, "catch-up of %,d events, (String payload) listener, heap max %d MB", events,
 					Runtime.getRuntime().maxMemory() / (1024 * 1024)),
 					String.format(Locale.ROOT, "%,.0f events/s (%,d in %.1f s, start-up included), peak heap %d MB", rate,
 							PayloadCounter.count.get(), seconds, peakHeapMegabytes()),
@@ -297,7 +293,7 @@ public final class DurableBenchmark {
 	private void bloat() throws Exception {
 		double normal = bloatRun(false);
 		double heldBack = bloatRun(true);
-		row("delivery under a held-back vacuum / normal", format(heldBack / normal), ">= 0.9", heldBack / normal >= 0.9);
+		this.report.row("delivery under a held-back vacuum / normal", BenchmarkTable.format(heldBack / normal), ">= 0.9", heldBack / normal >= 0.9);
 	}
 
 	private double bloatRun(boolean holdSnapshot) throws Exception {
@@ -341,9 +337,9 @@ public final class DurableBenchmark {
 			long written = 2_000L * this.bloatSeconds;
 			await(recorder, written - WRITERS, Duration.ofSeconds(60));
 			double rate = recorder.received() / ((System.nanoTime() - started) / 1e9);
-			row("log size over " + this.bloatSeconds + " s at 2,000 events/s, retention 30 s, " + label,
+			this.report.row("log size over " + this.bloatSeconds + " s at 2,000 events/s, retention 30 s, " + label,
 					String.join("; ", sizes), "bounded", true);
-			row("delivered, " + label, String.format(Locale.ROOT, "%,d / %,d, %,.0f events/s", recorder.received(),
+			this.report.row("delivered, " + label, String.format(Locale.ROOT, "%,d / %,d, %,.0f events/s", recorder.received(),
 					written, rate), "all", recorder.received() >= written - WRITERS);
 			return rate;
 		}
@@ -432,30 +428,6 @@ public final class DurableBenchmark {
 			}
 		}
 		return peak / (1024 * 1024);
-	}
-
-	private void row(String measure, String result, String target, boolean met) {
-		String line = String.format(Locale.ROOT, "| %s | %s | %s | %s |", measure, result, target,
-				target.isEmpty() ? "" : (met ? "met" : "MISSED"));
-		System.out.println(line);
-		this.report.add(line);
-	}
-
-	private static double mean(double[] values) {
-		return Arrays.stream(values).average().orElse(Double.NaN);
-	}
-
-	private static double medianRatio(double[] numerators, double[] denominators) {
-		double[] ratios = new double[numerators.length];
-		for (int i = 0; i < ratios.length; i++) {
-			ratios[i] = numerators[i] / denominators[i];
-		}
-		Arrays.sort(ratios);
-		return (ratios[(ratios.length - 1) / 2] + ratios[ratios.length / 2]) / 2;
-	}
-
-	private static String format(double ratio) {
-		return String.format(Locale.ROOT, "%.3f", ratio);
 	}
 
 	private enum Mode {

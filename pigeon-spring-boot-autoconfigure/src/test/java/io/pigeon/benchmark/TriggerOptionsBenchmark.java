@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +49,7 @@ public final class TriggerOptionsBenchmark {
 
 	private final double scale;
 
-	private final List<String> report = new ArrayList<>();
+	private final BenchmarkTable report = new BenchmarkTable();
 
 	private TriggerOptionsBenchmark(BenchmarkDatabase database) {
 		this.database = database;
@@ -81,10 +80,7 @@ public final class TriggerOptionsBenchmark {
 			start(false).close();
 			writerCost();
 			bulk();
-			System.out.println();
-			System.out.println("| measure | result | target | |");
-			System.out.println("|---|---|---|---|");
-			this.report.forEach(System.out::println);
+			this.report.print();
 		}
 		finally {
 			this.database.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
@@ -133,17 +129,17 @@ public final class TriggerOptionsBenchmark {
 				tps[table][round] = updateTps(SCHEMA + "." + WRITER_TABLES[table], seconds);
 			}
 		}
-		row("single-row UPDATE commits/s: plain / changed-only / false condition / no trigger",
-				String.format(Locale.ROOT, "%,.0f / %,.0f / %,.0f / %,.0f", mean(tps[0]), mean(tps[1]), mean(tps[2]),
-						mean(tps[3])),
+		this.report.row("single-row UPDATE commits/s: plain / changed-only / false condition / no trigger",
+				String.format(Locale.ROOT, "%,.0f / %,.0f / %,.0f / %,.0f", BenchmarkTable.mean(tps[0]), BenchmarkTable.mean(tps[1]), BenchmarkTable.mean(tps[2]),
+						BenchmarkTable.mean(tps[3])),
 				"", true);
-		double changedOnly = medianRatio(tps[1], tps[0]);
-		double falseCondition = medianRatio(tps[2], tps[3]);
-		row("changed-only / plain trigger (every update changes a value)", format(changedOnly), ">= 0.9",
+		double changedOnly = BenchmarkTable.medianRatio(tps[1], tps[0]);
+		double falseCondition = BenchmarkTable.medianRatio(tps[2], tps[3]);
+		this.report.row("changed-only / plain trigger (every update changes a value)", BenchmarkTable.format(changedOnly), ">= 0.9",
 				changedOnly >= 0.9);
-		double falseVsPlain = medianRatio(tps[2], tps[0]);
-		row("false condition / plain trigger", format(falseVsPlain), ">= 2", falseVsPlain >= 2);
-		row("false condition / no trigger (WHEN evaluated without calling the function)", format(falseCondition),
+		double falseVsPlain = BenchmarkTable.medianRatio(tps[2], tps[0]);
+		this.report.row("false condition / plain trigger", BenchmarkTable.format(falseVsPlain), ">= 2", falseVsPlain >= 2);
+		this.report.row("false condition / no trigger (WHEN evaluated without calling the function)", BenchmarkTable.format(falseCondition),
 				">= 0.9", falseCondition >= 0.9);
 	}
 
@@ -186,7 +182,7 @@ public final class TriggerOptionsBenchmark {
 			BulkListener listener = context.getBean(BulkListener.class);
 			double rows = bulkRate(SCHEMA + ".bulk_rows", statements, listener.statementRows);
 			double perRow = bulkRate(SCHEMA + ".bulk_row", statements, listener.rowEvents);
-			row(String.format(Locale.ROOT, "rows/s delivered for %d UPDATEs of 10,000 rows: statement rows vs row level",
+			this.report.row(String.format(Locale.ROOT, "rows/s delivered for %d UPDATEs of 10,000 rows: statement rows vs row level",
 					statements), String.format(Locale.ROOT, "%,.0f vs %,.0f (%.2fx)", rows, perRow, rows / perRow),
 					"statement rows faster", rows > perRow);
 		}
@@ -204,30 +200,6 @@ public final class TriggerOptionsBenchmark {
 			.pollInterval(Duration.ofMillis(5))
 			.until(delivered::get, (count) -> count >= expected);
 		return (double) statements * ROWS / ((System.nanoTime() - started) / 1e9);
-	}
-
-	private void row(String measure, String result, String target, boolean met) {
-		String line = String.format(Locale.ROOT, "| %s | %s | %s | %s |", measure, result, target,
-				target.isEmpty() ? "" : (met ? "met" : "MISSED"));
-		System.out.println(line);
-		this.report.add(line);
-	}
-
-	private static double mean(double[] values) {
-		return Arrays.stream(values).average().orElse(Double.NaN);
-	}
-
-	private static double medianRatio(double[] numerators, double[] denominators) {
-		double[] ratios = new double[numerators.length];
-		for (int i = 0; i < ratios.length; i++) {
-			ratios[i] = numerators[i] / denominators[i];
-		}
-		Arrays.sort(ratios);
-		return (ratios[(ratios.length - 1) / 2] + ratios[ratios.length / 2]) / 2;
-	}
-
-	private static String format(double ratio) {
-		return String.format(Locale.ROOT, "%.3f", ratio);
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 import io.pigeon.PigeonAction;
 import io.pigeon.internal.payload.PayloadContract;
@@ -296,6 +297,17 @@ public final class NotificationParser {
 		}
 
 		private Object @Nullable [] rows(JsonParser parser) {
+			return bindEach(parser, RowType::reader);
+		}
+
+		/**
+		 * Bind a statement's rows to each type, as a list.
+		 */
+		private Object @Nullable [] rowLists(JsonParser parser) {
+			return bindEach(parser, RowType::listReader);
+		}
+
+		private Object @Nullable [] bindEach(JsonParser parser, Function<RowType, ObjectReader> reader) {
 			List<RowType> types = this.bound;
 			if (types == null) {
 				this.rowsSkipped = !this.rowTypes.isEmpty();
@@ -306,7 +318,7 @@ public final class NotificationParser {
 			}
 			try {
 				if (types.size() == 1) {
-					return new Object[] { types.get(0).reader().readValue(parser) };
+					return new Object[] { reader.apply(types.get(0)).readValue(parser) };
 				}
 				// Several types: read the text once into tokens, then bind each type from those.
 				TokenBuffer tokens = TokenBuffer.forBuffering(parser, parser.objectReadContext());
@@ -314,38 +326,7 @@ public final class NotificationParser {
 				Object[] values = new Object[types.size()];
 				for (int i = 0; i < values.length; i++) {
 					try (JsonParser buffered = tokens.asParser(parser.objectReadContext())) {
-						values[i] = types.get(i).reader().readValue(buffered);
-					}
-				}
-				return values;
-			}
-			catch (JacksonException ex) {
-				throw new UnboundRows();
-			}
-		}
-
-		/**
-		 * Bind a statement's rows to each type, as a list.
-		 */
-		private Object @Nullable [] rowLists(JsonParser parser) {
-			List<RowType> types = this.bound;
-			if (types == null) {
-				this.rowsSkipped = !this.rowTypes.isEmpty();
-				return skip(parser);
-			}
-			if (types.isEmpty()) {
-				return skip(parser);
-			}
-			try {
-				if (types.size() == 1) {
-					return new Object[] { types.get(0).listReader().readValue(parser) };
-				}
-				TokenBuffer tokens = TokenBuffer.forBuffering(parser, parser.objectReadContext());
-				tokens.copyCurrentStructure(parser);
-				Object[] values = new Object[types.size()];
-				for (int i = 0; i < values.length; i++) {
-					try (JsonParser buffered = tokens.asParser(parser.objectReadContext())) {
-						values[i] = types.get(i).listReader().readValue(buffered);
+						values[i] = reader.apply(types.get(i)).readValue(buffered);
 					}
 				}
 				return values;
